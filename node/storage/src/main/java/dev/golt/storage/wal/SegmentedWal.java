@@ -1,0 +1,626 @@
+package dev.golt.storage.wal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.golt.proto.ConfState;
+import dev.golt.proto.Entry;
+import dev.golt.proto.EntryType;
+import dev.golt.proto.HardState;
+import dev.golt.proto.SnapshotMetadata;
+import dev.golt.raft.LogCompactedException;
+import dev.golt.raft.RaftLogStore;
+import dev.golt.storage.CorruptionException;
+import dev.golt.storage.FileNames;
+import dev.golt.storage.FsyncPolicy;
+import dev.golt.storage.StorageException;
+import dev.golt.storage.io.Record;
+import dev.golt.storage.io.RecordReader;
+import dev.golt.storage.io.WritableFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The Raft log on disk: a directory of append-only segments of {@link WalRecord}s.
+ *
+ * <p>Writes are buffered in memory and written plus fsynced by {@link #sync()} (group commit).
+ * Recovery replays every segment; a damaged tail of the last segment (a write torn by a crash) is
+ * truncated, damage anywhere else refuses to open with a {@link CorruptionException}, because
+ * dropping those records could lose committed entries.
+ *
+ * <p>Threading: one writer thread; {@code entries}/{@code term} from that thread too. Methods are
+ * synchronized anyway so that status readers on other threads see consistent indexes.
+ */
+public final class SegmentedWal implements RaftLogStore {
+
+    private record Segment(long seq, Path path, long[] maxIndex) {}
+
+    private final Path dir;
+    private final WalOptions options;
+    private final TreeMap<Long, Segment> segments = new TreeMap<>();
+    private final Map<Long, FileChannel> readers = new HashMap<>();
+    private final LogIndex log = new LogIndex();
+    /** Conf-change entries currently in the log, by index: membership is folded from them. */
+    private final TreeMap<Long, Entry> confChanges = new TreeMap<>();
+
+    private HardState hardState = HardState.getDefaultInstance();
+    private SnapshotMetadata snapshot = SnapshotMetadata.getDefaultInstance();
+
+    private WritableFile active;
+    private Segment activeSegment;
+    private long activeWritten; // bytes in the active file
+    private ByteBuffer pending = ByteBuffer.allocate(64 << 10);
+    private boolean closed;
+
+    private SegmentedWal(Path dir, WalOptions options) {
+        this.dir = dir;
+        this.options = options;
+    }
+
+    public static SegmentedWal open(Path dir, WalOptions options) {
+        SegmentedWal wal = new SegmentedWal(dir, options);
+        try {
+            Files.createDirectories(dir);
+            wal.recover();
+            wal.startSegment();
+            wal.sync();
+        } catch (IOException e) {
+            wal.closeQuietly();
+            throw new StorageException("cannot open WAL in " + dir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            wal.closeQuietly();
+            throw e;
+        }
+        return wal;
+    }
+
+    // ---------------------------------------------------------------- recovery
+
+    private void recover() throws IOException {
+        List<Long> seqs = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.forEach(p -> {
+                OptionalLong seq = FileNames.parseWalSegment(p.getFileName().toString());
+                if (seq.isPresent()) {
+                    seqs.add(seq.getAsLong());
+                }
+            });
+        }
+        seqs.sort(null);
+        long gapBelow = -1; // entries at or below this index are missing until a COMPACT/RESET covers them
+        for (int i = 0; i < seqs.size(); i++) {
+            long seq = seqs.get(i);
+            boolean last = i == seqs.size() - 1;
+            Segment seg = new Segment(seq, FileNames.walSegment(dir, seq), new long[] {0});
+            segments.put(seq, seg);
+            try (RecordReader reader = new RecordReader(seg.path())) {
+                RecordReader.Entry r;
+                while ((r = reader.next()) != null) {
+                    gapBelow = replay(seg, r, gapBelow);
+                }
+                if (reader.stoppedOnDamage()) {
+                    if (!last) {
+                        throw new CorruptionException(seg.path(), reader.validEnd(),
+                                "damaged record in a WAL segment that is not the last; refusing to drop possibly committed entries");
+                    }
+                    if (reader.validRecordAfterDamage()) {
+                        throw new CorruptionException(seg.path(), reader.validEnd(),
+                                "damaged record followed by valid records; refusing to drop possibly committed entries");
+                    }
+                    try (WritableFile f = options.io().openForAppend(seg.path(), reader.validEnd())) {
+                        f.sync();
+                    }
+                }
+            }
+        }
+        if (gapBelow >= 0) {
+            throw new CorruptionException("WAL in " + dir + " is missing entries at or below " + gapBelow
+                    + " (segments deleted without a covering compaction record)");
+        }
+    }
+
+    private long replay(Segment seg, RecordReader.Entry r, long gapBelow) throws IOException {
+        switch (r.type()) {
+            case WalRecord.ENTRY -> {
+                Entry e = parseEntry(r.payload(), seg.path(), r.offset());
+                long idx = e.getIndex();
+                if (idx < log.first) {
+                    return gapBelow; // compacted away by an earlier record
+                }
+                if (idx > log.last() + 1) {
+                    // Earlier segments were deleted; a later COMPACT record must cover the hole.
+                    gapBelow = idx - 1;
+                    log.reset(idx, 0);
+                    confChanges.clear();
+                } else if (idx <= log.last()) {
+                    truncateFrom(idx);
+                }
+                addEntry(e, location(seg.seq(), r.offset()), r.payload().length, seg);
+            }
+            case WalRecord.HARD_STATE -> hardState = HardState.parseFrom(r.payload());
+            case WalRecord.SNAPSHOT -> snapshot = SnapshotMetadata.parseFrom(r.payload());
+            case WalRecord.COMPACT, WalRecord.RESET -> {
+                ByteBuffer b = ByteBuffer.wrap(r.payload());
+                if (r.payload().length != 16) {
+                    throw new CorruptionException(seg.path(), r.offset(), "bad mark record length");
+                }
+                long index = b.getLong();
+                long term = b.getLong();
+                if (r.type() == WalRecord.RESET || index >= log.last()) {
+                    log.reset(index + 1, term);
+                    confChanges.clear();
+                } else if (index >= log.first) {
+                    dropPrefix(index, term);
+                }
+                if (index >= gapBelow) {
+                    gapBelow = -1;
+                }
+            }
+            default -> throw new CorruptionException(seg.path(), r.offset(), "unknown WAL record type " + r.type());
+        }
+        return gapBelow;
+    }
+
+    private static Entry parseEntry(byte[] payload, Path file, long offset) {
+        try {
+            return Entry.parseFrom(payload);
+        } catch (InvalidProtocolBufferException e) {
+            throw new CorruptionException(file, offset, "entry does not parse: " + e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- LogStorage
+
+    @Override
+    public synchronized InitialState initialState() {
+        ConfState conf = MembershipFold.fold(snapshot.getConfState(),
+                confChanges.tailMap(snapshot.getIndex(), false).values());
+        return new InitialState(hardState, conf);
+    }
+
+    @Override
+    public synchronized List<Entry> entries(long lo, long hi, long maxBytes) {
+        ensureOpen();
+        if (lo < log.first) {
+            throw new LogCompactedException(lo, log.first);
+        }
+        if (hi > log.last() + 1) {
+            throw new IndexOutOfBoundsException("hi " + hi + " > lastIndex + 1 = " + (log.last() + 1));
+        }
+        List<Entry> out = new ArrayList<>((int) Math.min(hi - lo, 1024));
+        long bytes = 0;
+        for (long i = lo; i < hi; i++) {
+            Entry e = log.cached(i);
+            if (e == null) {
+                e = readFromDisk(i);
+            }
+            bytes += e.getSerializedSize();
+            if (!out.isEmpty() && bytes > maxBytes) {
+                break;
+            }
+            out.add(e);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized long term(long index) {
+        if (index < log.first - 1) {
+            throw new LogCompactedException(index, log.first);
+        }
+        if (index > log.last()) {
+            throw new IndexOutOfBoundsException("index " + index + " > lastIndex " + log.last());
+        }
+        return index == log.first - 1 ? log.prevTerm : log.term(index);
+    }
+
+    @Override
+    public synchronized long firstIndex() {
+        return log.first;
+    }
+
+    @Override
+    public synchronized long lastIndex() {
+        return log.last();
+    }
+
+    @Override
+    public synchronized SnapshotMetadata snapshotMetadata() {
+        return snapshot;
+    }
+
+    // ---------------------------------------------------------------- RaftLogStore
+
+    @Override
+    public synchronized void append(List<Entry> entries) {
+        ensureOpen();
+        if (entries.isEmpty()) {
+            return;
+        }
+        long start = entries.get(0).getIndex();
+        if (start < log.first || start > log.last() + 1) {
+            throw new IllegalArgumentException("append at " + start + " outside [" + log.first + ", " + (log.last() + 1) + "]");
+        }
+        for (int i = 1; i < entries.size(); i++) {
+            if (entries.get(i).getIndex() != start + i) {
+                throw new IllegalArgumentException("entries are not contiguous at position " + i);
+            }
+        }
+        if (start <= log.last()) {
+            truncateFrom(start);
+        }
+        for (Entry e : entries) {
+            maybeRoll();
+            byte[] payload = e.toByteArray();
+            long offset = activeWritten + pending.position();
+            writeRecord(WalRecord.ENTRY, payload);
+            addEntry(e, location(activeSegment.seq(), offset), payload.length, activeSegment);
+        }
+    }
+
+    @Override
+    public synchronized void setHardState(HardState hs) {
+        ensureOpen();
+        hardState = hs;
+        writeRecord(WalRecord.HARD_STATE, hs.toByteArray());
+    }
+
+    @Override
+    public synchronized void sync() {
+        ensureOpen();
+        try {
+            flushPending();
+            if (options.fsync() == FsyncPolicy.ALWAYS) {
+                active.sync();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("WAL sync failed in " + dir, e);
+        }
+    }
+
+    @Override
+    public synchronized void applySnapshot(SnapshotMetadata metadata) {
+        ensureOpen();
+        if (metadata.getIndex() < snapshot.getIndex()) {
+            throw new IllegalArgumentException("snapshot " + metadata.getIndex() + " is older than " + snapshot.getIndex());
+        }
+        snapshot = metadata;
+        log.reset(metadata.getIndex() + 1, metadata.getTerm());
+        confChanges.clear();
+        writeRecord(WalRecord.SNAPSHOT, metadata.toByteArray());
+        writeRecord(WalRecord.RESET, WalRecord.mark(metadata.getIndex(), metadata.getTerm()));
+        // A fresh segment makes every older one obsolete once it is durable.
+        startSegment();
+        sync();
+        deleteSegmentsBefore(activeSegment.seq());
+    }
+
+    @Override
+    public synchronized void createSnapshot(SnapshotMetadata metadata) {
+        ensureOpen();
+        if (metadata.getIndex() < snapshot.getIndex() || metadata.getIndex() > log.last()) {
+            throw new IllegalArgumentException("snapshot index " + metadata.getIndex() + " outside ["
+                    + snapshot.getIndex() + ", " + log.last() + "]");
+        }
+        snapshot = metadata;
+        writeRecord(WalRecord.SNAPSHOT, metadata.toByteArray());
+    }
+
+    @Override
+    public synchronized void compact(long upTo) {
+        ensureOpen();
+        if (upTo > snapshot.getIndex()) {
+            throw new IllegalArgumentException("cannot compact to " + upTo + " beyond snapshot " + snapshot.getIndex());
+        }
+        if (upTo < log.first) {
+            return;
+        }
+        long term = term(upTo);
+        dropPrefix(upTo, term);
+        writeRecord(WalRecord.COMPACT, WalRecord.mark(upTo, term));
+        // The mark must be durable before the segments it makes obsolete disappear.
+        sync();
+        List<Long> obsolete = new ArrayList<>();
+        for (Segment s : segments.values()) {
+            if (s == activeSegment || s.maxIndex()[0] > upTo) {
+                break;
+            }
+            obsolete.add(s.seq());
+        }
+        if (!obsolete.isEmpty()) {
+            deleteSegmentsBefore(obsolete.get(obsolete.size() - 1) + 1);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            sync();
+        } finally {
+            closeQuietly();
+        }
+    }
+
+    /** Number of segment files (for tests and metrics). */
+    public synchronized int segmentCount() {
+        return segments.size();
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("WAL is closed");
+        }
+    }
+
+    private static long location(long seq, long offset) {
+        return (seq << 38) | offset;
+    }
+
+    private void addEntry(Entry e, long location, int size, Segment seg) {
+        log.add(e.getTerm(), location, e, size);
+        log.trimCache(options.cacheBytes());
+        if (e.getType() == EntryType.ENTRY_CONF_CHANGE) {
+            confChanges.put(e.getIndex(), e);
+        }
+        seg.maxIndex()[0] = Math.max(seg.maxIndex()[0], e.getIndex());
+    }
+
+    private void truncateFrom(long index) {
+        log.truncateFrom(index);
+        confChanges.tailMap(index, true).clear();
+    }
+
+    private void dropPrefix(long upTo, long term) {
+        log.dropPrefix(upTo, term);
+        confChanges.headMap(upTo, true).clear();
+    }
+
+    private Entry readFromDisk(long index) {
+        long loc = log.location(index);
+        long seq = loc >>> 38;
+        long offset = loc & ((1L << 38) - 1);
+        try {
+            if (seq == activeSegment.seq()) {
+                flushPending();
+            }
+            FileChannel ch = readers.get(seq);
+            if (ch == null) {
+                ch = FileChannel.open(FileNames.walSegment(dir, seq), StandardOpenOption.READ);
+                readers.put(seq, ch);
+            }
+            ByteBuffer header = ByteBuffer.allocate(Record.HEADER_BYTES);
+            readFully(ch, header, offset);
+            int length = header.getInt(4);
+            ByteBuffer payload = ByteBuffer.allocate(length);
+            readFully(ch, payload, offset + Record.HEADER_BYTES);
+            byte[] expected = Record.encode(WalRecord.ENTRY, payload.array());
+            if (ByteBuffer.wrap(expected).getInt(0) != header.getInt(0)) {
+                throw new CorruptionException(FileNames.walSegment(dir, seq), offset, "checksum mismatch reading entry " + index);
+            }
+            return parseEntry(payload.array(), FileNames.walSegment(dir, seq), offset);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read entry " + index + " from WAL", e);
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long at) throws IOException {
+        while (buf.hasRemaining()) {
+            if (ch.read(buf, at + buf.position()) < 0) {
+                throw new IOException("unexpected end of WAL segment");
+            }
+        }
+    }
+
+    private void writeRecord(byte type, byte[] payload) {
+        int need = Record.encodedSize(payload.length);
+        if (pending.remaining() < need) {
+            if (pending.position() > 0 && pending.capacity() >= (1 << 20)) {
+                try {
+                    flushPending();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("WAL write failed in " + dir, e);
+                }
+            }
+            if (pending.remaining() < need) {
+                ByteBuffer bigger = ByteBuffer.allocate(Math.max(pending.capacity() * 2, pending.position() + need));
+                pending.flip();
+                bigger.put(pending);
+                pending = bigger;
+            }
+        }
+        Record.encode(pending, type, payload);
+    }
+
+    private void flushPending() throws IOException {
+        if (pending.position() == 0) {
+            return;
+        }
+        pending.flip();
+        int n = pending.remaining();
+        active.append(pending);
+        activeWritten += n;
+        pending.clear();
+    }
+
+    private void maybeRoll() {
+        if (activeWritten + pending.position() >= options.segmentBytes()) {
+            startSegment();
+        }
+    }
+
+    /** Closes the active segment (durably) and starts a new one that restates the log's state. */
+    private void startSegment() {
+        try {
+            if (active != null) {
+                flushPending();
+                if (options.fsync() == FsyncPolicy.ALWAYS) {
+                    active.sync();
+                }
+                active.close();
+            }
+            long seq = segments.isEmpty() ? 1 : segments.lastKey() + 1;
+            Path path = FileNames.walSegment(dir, seq);
+            active = options.io().create(path);
+            activeWritten = 0;
+            options.io().syncDirectory(dir);
+            activeSegment = new Segment(seq, path, new long[] {0});
+            segments.put(seq, activeSegment);
+            writeRecord(WalRecord.HARD_STATE, hardState.toByteArray());
+            writeRecord(WalRecord.SNAPSHOT, snapshot.toByteArray());
+            writeRecord(WalRecord.COMPACT, WalRecord.mark(log.first - 1, log.prevTerm));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a WAL segment in " + dir, e);
+        }
+    }
+
+    private void deleteSegmentsBefore(long seq) {
+        try {
+            Iterator<Segment> it = segments.headMap(seq, false).values().iterator();
+            while (it.hasNext()) {
+                Segment s = it.next();
+                FileChannel ch = readers.remove(s.seq());
+                if (ch != null) {
+                    ch.close();
+                }
+                options.io().delete(s.path());
+                it.remove();
+            }
+            options.io().syncDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete obsolete WAL segments in " + dir, e);
+        }
+    }
+
+    private void closeQuietly() {
+        closed = true;
+        for (FileChannel ch : readers.values()) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // closing a read channel cannot lose data
+            }
+        }
+        readers.clear();
+        if (active != null) {
+            try {
+                active.close();
+            } catch (IOException ignored) {
+                // everything acknowledged was synced before
+            }
+        }
+    }
+
+    /**
+     * Per-entry term and file location for {@code first..last}, plus the newest entries themselves
+     * (bounded by bytes) so that replication reads rarely touch disk.
+     */
+    private static final class LogIndex {
+        long first = 1;
+        long prevTerm;
+        private int size;
+        private long[] terms = new long[1024];
+        private long[] locations = new long[1024];
+        private Entry[] entries = new Entry[1024];
+        private int[] sizes = new int[1024];
+        private int cacheFrom; // position of the oldest cached entry
+        private long cachedBytes;
+
+        long last() {
+            return first + size - 1;
+        }
+
+        long term(long index) {
+            return terms[(int) (index - first)];
+        }
+
+        long location(long index) {
+            return locations[(int) (index - first)];
+        }
+
+        Entry cached(long index) {
+            return entries[(int) (index - first)];
+        }
+
+        void add(long term, long location, Entry e, int bytes) {
+            if (size == terms.length) {
+                int cap = size * 2;
+                terms = java.util.Arrays.copyOf(terms, cap);
+                locations = java.util.Arrays.copyOf(locations, cap);
+                entries = java.util.Arrays.copyOf(entries, cap);
+                sizes = java.util.Arrays.copyOf(sizes, cap);
+            }
+            terms[size] = term;
+            locations[size] = location;
+            entries[size] = e;
+            sizes[size] = bytes;
+            cachedBytes += bytes;
+            size++;
+        }
+
+        void trimCache(long limit) {
+            while (cachedBytes > limit && cacheFrom < size) {
+                if (entries[cacheFrom] != null) {
+                    cachedBytes -= sizes[cacheFrom];
+                    entries[cacheFrom] = null;
+                }
+                cacheFrom++;
+            }
+        }
+
+        void truncateFrom(long index) {
+            int keep = (int) (index - first);
+            for (int i = keep; i < size; i++) {
+                if (entries[i] != null) {
+                    cachedBytes -= sizes[i];
+                    entries[i] = null;
+                }
+            }
+            size = keep;
+            cacheFrom = Math.min(cacheFrom, size);
+        }
+
+        void dropPrefix(long upTo, long term) {
+            int drop = (int) (upTo - first + 1);
+            for (int i = 0; i < drop; i++) {
+                if (entries[i] != null) {
+                    cachedBytes -= sizes[i];
+                }
+            }
+            int remain = size - drop;
+            System.arraycopy(terms, drop, terms, 0, remain);
+            System.arraycopy(locations, drop, locations, 0, remain);
+            System.arraycopy(entries, drop, entries, 0, remain);
+            System.arraycopy(sizes, drop, sizes, 0, remain);
+            java.util.Arrays.fill(entries, remain, size, null);
+            size = remain;
+            cacheFrom = Math.max(0, cacheFrom - drop);
+            first = upTo + 1;
+            prevTerm = term;
+        }
+
+        void reset(long newFirst, long term) {
+            java.util.Arrays.fill(entries, 0, size, null);
+            size = 0;
+            cacheFrom = 0;
+            cachedBytes = 0;
+            first = newFirst;
+            prevTerm = term;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.golt.storage.wal;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Record types of a WAL segment; each is framed by {@link dev.golt.storage.io.Record}.
+ *
+ * <pre>
+ * ENTRY      (1)  payload = serialized raft Entry (carries its own index and term)
+ * HARD_STATE (2)  payload = serialized HardState; the last one in the log wins
+ * SNAPSHOT   (3)  payload = serialized SnapshotMetadata of the latest snapshot
+ * COMPACT    (4)  payload = index u64 | term u64: entries at or below index are gone
+ * RESET      (5)  payload = index u64 | term u64: the whole log is discarded, next entry is index+1
+ * </pre>
+ *
+ * Every segment starts with HARD_STATE, SNAPSHOT and COMPACT records restating the state at the
+ * time it was started, so older segments can be deleted without losing that state.
+ * Replaying records in order rebuilds the log: an ENTRY at or below the last index truncates the
+ * conflicting suffix first (as {@code append} did).
+ */
+final class WalRecord {
+    static final byte ENTRY = 1;
+    static final byte HARD_STATE = 2;
+    static final byte SNAPSHOT = 3;
+    static final byte COMPACT = 4;
+    static final byte RESET = 5;
+
+    private WalRecord() {}
+
+    static byte[] mark(long index, long term) {
+        return ByteBuffer.allocate(16).putLong(index).putLong(term).array();
+    }
+}
