@@ -1,0 +1,29 @@
+package dev.golt.bench;
+
+import java.util.Map;
+
+/** A 3-member cluster of one system, started on loopback for the duration of its measurements. */
+public interface ClusterUnderTest extends AutoCloseable {
+
+    String system();
+
+    /** What was measured, e.g. "etcd 3.4.23"; goes into the result file and the table header. */
+    String version();
+
+    KvApi api();
+
+    /** Starts all members and returns once a leader serves requests. */
+    void start();
+
+    /** The current leader's HTTP endpoint (asked from the cluster, not cached). */
+    Endpoint leader();
+
+    /** A member that is not the current leader. */
+    Endpoint follower();
+
+    /** Member id to server process id, for CPU and memory accounting. */
+    Map<String, Long> pids();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,107 @@
+package dev.golt.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Three Golt nodes launched as in NODE-CONTRACT.md: {@code java -jar quarkus-run.jar --id .. --address
+ * .. --http .. --peers .. --data ..}, with the launcher's default heap settings (no -Xmx).
+ */
+public final class GoltCluster extends LocalCluster {
+
+    private final Path jar;
+    private final Path repoRoot;
+    private final KvApi api = new GoltApi();
+
+    public GoltCluster(ProcessSupervisor supervisor, Path repoRoot) {
+        super(supervisor, "golt");
+        this.repoRoot = repoRoot;
+        this.jar = nodeJar(repoRoot);
+    }
+
+    /** The node's runnable jar, built by {@code ./mvnw -pl node/server -am package}. */
+    public static Path nodeJar(Path repoRoot) {
+        Path jar = repoRoot.resolve("node/server/target/quarkus-app/quarkus-run.jar").toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("Golt node jar not found at " + jar
+                    + ": build it first with `./mvnw -pl node/server -am package -DskipTests` (bench/run.sh does this).");
+        }
+        return jar;
+    }
+
+    @Override
+    public String system() {
+        return "golt";
+    }
+
+    @Override
+    public String version() {
+        String commit = firstLineOf(List.of("git", "-C", repoRoot.toString(), "rev-parse", "--short", "HEAD"));
+        return "golt 0.1.0-SNAPSHOT (" + commit + ", " + Runtime.version() + ")";
+    }
+
+    @Override
+    public KvApi api() {
+        return api;
+    }
+
+    @Override
+    public void start() {
+        List<Integer> raftPorts = new ArrayList<>();
+        for (int i = 1; i <= MEMBERS; i++) {
+            raftPorts.add(freePort());
+            endpoints.add(new Endpoint("n" + i, "127.0.0.1", freePort()));
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (int i = 0; i < MEMBERS; i++) {
+            String id = endpoints.get(i).memberId();
+            List<String> peers = new ArrayList<>();
+            for (int j = 0; j < MEMBERS; j++) {
+                if (j != i) {
+                    peers.add(endpoints.get(j).memberId() + "=127.0.0.1:" + raftPorts.get(j));
+                }
+            }
+            List<String> cmd = List.of(java, "-jar", jar.toString(),
+                    "--id", id,
+                    "--address", "127.0.0.1:" + raftPorts.get(i),
+                    "--http", "127.0.0.1:" + endpoints.get(i).port(),
+                    "--peers", String.join(",", peers),
+                    "--data", workDir.resolve(id).toString());
+            processes.put(id, supervisor.start(cmd, logOf(id)));
+        }
+        for (Endpoint e : endpoints) {
+            await("golt " + e + " ready", Duration.ofSeconds(90), () -> get(e, "/q/health/ready")
+                    .filter(r -> r.statusCode() == 200)
+                    .map(r -> true));
+        }
+        await("a golt leader", Duration.ofSeconds(30), this::findLeader);
+    }
+
+    @Override
+    public Endpoint leader() {
+        return await("a golt leader", Duration.ofSeconds(30), this::findLeader);
+    }
+
+    @Override
+    public Endpoint follower() {
+        Endpoint leader = leader();
+        return endpoints.stream().filter(e -> !e.equals(leader)).findFirst().orElseThrow();
+    }
+
+    private Optional<Endpoint> findLeader() {
+        for (Endpoint e : endpoints) {
+            Optional<JsonObject> status = get(e, "/status")
+                    .filter(r -> r.statusCode() == 200)
+                    .map(r -> new JsonObject(r.body()));
+            if (status.isPresent() && status.get().getBoolean("isLeader", false)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+}

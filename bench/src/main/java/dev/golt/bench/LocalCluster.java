@@ -1,0 +1,141 @@
+package dev.golt.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** What both clusters share: member processes, their logs and data, and control-plane HTTP calls. */
+abstract class LocalCluster implements ClusterUnderTest {
+
+    protected static final int MEMBERS = 3;
+
+    private final HttpClient control = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1))
+            .build();
+    protected final ProcessSupervisor supervisor;
+    protected final Path workDir;
+    protected final Map<String, Process> processes = new LinkedHashMap<>();
+    protected final List<Endpoint> endpoints = new ArrayList<>();
+
+    protected LocalCluster(ProcessSupervisor supervisor, String name) {
+        this.supervisor = supervisor;
+        this.workDir = supervisor.newTempDir("golt-bench-" + name + "-");
+    }
+
+    protected Path logOf(String member) {
+        return workDir.resolve(member + ".log");
+    }
+
+    @Override
+    public Map<String, Long> pids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        processes.forEach((id, p) -> pids.put(id, p.pid()));
+        return pids;
+    }
+
+    @Override
+    public void close() {
+        supervisor.stop(new ArrayList<>(processes.values()));
+        processes.clear();
+        supervisor.deleteDir(workDir);
+    }
+
+    protected Optional<HttpResponse<String>> get(Endpoint e, String path) {
+        return send(HttpRequest.newBuilder(URI.create(e.url() + path)).GET());
+    }
+
+    protected Optional<HttpResponse<String>> post(Endpoint e, String path, String json) {
+        return send(HttpRequest.newBuilder(URI.create(e.url() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private Optional<HttpResponse<String>> send(HttpRequest.Builder b) {
+        try {
+            return Optional.of(control.send(b.timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString()));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Polls until {@code probe} yields a value; fails with the members' log tails otherwise. */
+    protected <T> T await(String what, Duration timeout, Supplier<Optional<T>> probe) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Map.Entry<String, Process> e : processes.entrySet()) {
+                if (!e.getValue().isAlive()) {
+                    throw new IllegalStateException(system() + " member " + e.getKey() + " exited with code "
+                            + e.getValue().exitValue() + " while waiting for " + what + "\n" + logTails());
+                }
+            }
+            Optional<T> v = probe.get();
+            if (v.isPresent()) {
+                return v.get();
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException(system() + ": timed out after " + timeout.toSeconds() + " s waiting for " + what
+                + "\n" + logTails());
+    }
+
+    protected String logTails() {
+        StringBuilder sb = new StringBuilder();
+        for (String member : processes.keySet()) {
+            sb.append("---- last lines of ").append(member).append(" log ----\n");
+            try {
+                List<String> lines = Files.readAllLines(logOf(member));
+                lines.subList(Math.max(0, lines.size() - 25), lines.size()).forEach(l -> sb.append(l).append('\n'));
+            } catch (IOException | RuntimeException e) {
+                sb.append("(unreadable: ").append(e.getMessage()).append(")\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    protected static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+
+    protected static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    protected static String firstLineOf(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor();
+            return out.lines().findFirst().orElse("?").trim();
+        } catch (IOException e) {
+            return "?";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+}
