@@ -1,0 +1,175 @@
+package dev.golt.raft;
+
+import dev.golt.proto.ConfState;
+import dev.golt.proto.Entry;
+import dev.golt.proto.Message;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * A synchronous, lossless (unless told otherwise) cluster of {@link RawNode}s for unit and scenario
+ * tests: each node's Ready is persisted to its {@link MemoryStorage}, committed entries are
+ * recorded, and messages are delivered in FIFO order.
+ */
+final class TestCluster {
+
+    static final class Node {
+        final String id;
+        MemoryStorage storage = new MemoryStorage();
+        RawNode raft;
+        final List<Entry> applied = new ArrayList<>();
+        final List<ReadState> readStates = new ArrayList<>();
+
+        Node(String id) {
+            this.id = id;
+        }
+    }
+
+    final Map<String, Node> nodes = new LinkedHashMap<>();
+    final List<Message> inFlight = new ArrayList<>();
+    /** Every message that was delivered, for trace assertions. */
+    final List<Message> delivered = new ArrayList<>();
+    /** Directed links "a->b" that drop everything. */
+    final Set<String> cut = new HashSet<>();
+    Predicate<Message> dropIf = m -> false;
+    private final int electionMin;
+    private final int electionMax;
+
+    TestCluster(int electionMin, int electionMax, String... ids) {
+        this.electionMin = electionMin;
+        this.electionMax = electionMax;
+        ConfState.Builder cs = ConfState.newBuilder();
+        for (String id : ids) {
+            cs.addVoters(id).putAddresses(id, id + ":7000");
+        }
+        for (int i = 0; i < ids.length; i++) {
+            add(ids[i], cs.build(), i + 1);
+        }
+    }
+
+    TestCluster(String... ids) {
+        this(10, 20, ids);
+    }
+
+    RaftConfig config(String id, long seed) {
+        return new RaftConfig(id, electionMin, electionMax, 1, 1 << 20, 64, 16, true, true, seed);
+    }
+
+    Node add(String id, ConfState bootstrap, long seed) {
+        Node n = new Node(id);
+        n.raft = new RawNode(config(id, seed), n.storage, bootstrap);
+        nodes.put(id, n);
+        return n;
+    }
+
+    Node node(String id) {
+        return nodes.get(id);
+    }
+
+    RawNode raft(String id) {
+        return nodes.get(id).raft;
+    }
+
+    /** Restarts from persisted state only. */
+    void restart(String id, long seed) {
+        Node n = nodes.get(id);
+        n.raft = new RawNode(config(id, seed), n.storage, ConfState.getDefaultInstance());
+        n.applied.clear();
+        inFlight.removeIf(m -> m.getTo().equals(id) || m.getFrom().equals(id));
+    }
+
+    void processReady(Node n) {
+        while (n.raft.hasReady()) {
+            Ready rd = n.raft.ready();
+            if (rd.snapshot() != null) {
+                n.storage.applySnapshot(rd.snapshot());
+                n.applied.add(Entry.newBuilder().setIndex(rd.snapshot().getIndex()).setTerm(rd.snapshot().getTerm()).build());
+            }
+            n.storage.append(rd.entries());
+            if (rd.hardState() != null) {
+                n.storage.setHardState(rd.hardState());
+            }
+            inFlight.addAll(rd.messages());
+            n.applied.addAll(rd.committedEntries());
+            n.readStates.addAll(rd.readStates());
+            n.raft.advance(rd);
+        }
+    }
+
+    boolean deliverable(Message m) {
+        return nodes.containsKey(m.getTo()) && !cut.contains(m.getFrom() + "->" + m.getTo()) && !dropIf.test(m);
+    }
+
+    /** Processes Readys and delivers messages until nothing moves. */
+    void stabilize() {
+        for (int round = 0; round < 10_000; round++) {
+            for (Node n : nodes.values()) {
+                processReady(n);
+            }
+            if (inFlight.isEmpty()) {
+                return;
+            }
+            List<Message> batch = new ArrayList<>(inFlight);
+            inFlight.clear();
+            for (Message m : batch) {
+                if (deliverable(m)) {
+                    delivered.add(m);
+                    nodes.get(m.getTo()).raft.step(m);
+                }
+            }
+        }
+        throw new IllegalStateException("cluster did not stabilize");
+    }
+
+    void tick(String id, int times) {
+        for (int i = 0; i < times; i++) {
+            nodes.get(id).raft.tick();
+        }
+    }
+
+    void tickAll(int times) {
+        for (int i = 0; i < times; i++) {
+            for (Node n : nodes.values()) {
+                n.raft.tick();
+            }
+            stabilize();
+        }
+    }
+
+    /** Makes {@code id} campaign by ticking only it past its election timeout. */
+    void campaign(String id) {
+        for (int i = 0; i < electionMax && nodes.get(id).raft.status().role() != Role.PRE_CANDIDATE
+                && nodes.get(id).raft.status().role() != Role.CANDIDATE; i++) {
+            nodes.get(id).raft.tick();
+        }
+        stabilize();
+    }
+
+    void isolate(String id) {
+        for (String other : nodes.keySet()) {
+            if (!other.equals(id)) {
+                cut.add(id + "->" + other);
+                cut.add(other + "->" + id);
+            }
+        }
+    }
+
+    void heal() {
+        cut.clear();
+    }
+
+    String leader() {
+        String leader = null;
+        for (Node n : nodes.values()) {
+            if (n.raft.status().role() == Role.LEADER) {
+                leader = n.id;
+            }
+        }
+        return leader;
+    }
+}
