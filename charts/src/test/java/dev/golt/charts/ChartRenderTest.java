@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ class ChartRenderTest {
     }
 
     @Test
-    void namespaceListGetsOneRolePerNamespaceAndNothingClusterWide() {
+    void namespaceListGetsOneRolePerNamespaceAndOnlyClusterScopedRulesClusterWide() {
         List<HasMetadata> objects = Chart.render("namespaced.yaml");
 
         Deployment deployment = Chart.single(objects, Deployment.class);
@@ -80,10 +81,12 @@ class ChartRenderTest {
         assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("golt-operator-sa");
         assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("example.com/tier", "infra");
         assertThat(Chart.ofType(objects, ServiceAccount.class)).isEmpty();
-        assertThat(Chart.ofType(objects, ClusterRole.class)).isEmpty();
-        assertThat(Chart.ofType(objects, ClusterRoleBinding.class)).isEmpty();
         assertThat(Chart.ofType(objects, Role.class)).extracting(r -> r.getMetadata().getNamespace())
                 .containsExactlyInAnyOrder("team-a", "team-b");
+        List<String> namespacedResources = Chart.ofType(objects, Role.class).getFirst().getRules().stream()
+                .flatMap(rule -> rule.getResources().stream()).toList();
+        assertThat(Chart.ofType(objects, ClusterRole.class)).allSatisfy(role -> assertThat(role.getRules())
+                .flatMap(PolicyRule::getResources).doesNotContainAnyElementsOf(namespacedResources));
         assertThat(Chart.ofType(objects, RoleBinding.class)).allSatisfy(binding -> {
             assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
             assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
