@@ -1,0 +1,346 @@
+package dev.golt.server.node;
+
+import com.google.protobuf.ByteString;
+import dev.golt.proto.Command;
+import dev.golt.proto.ConfChange;
+import dev.golt.proto.ConfChangeType;
+import dev.golt.proto.ConfState;
+import dev.golt.proto.ForwardRequest;
+import dev.golt.proto.ForwardResponse;
+import dev.golt.proto.HardState;
+import dev.golt.proto.TransferRequest;
+import dev.golt.raft.RaftConfig;
+import dev.golt.raft.RaftLogStore;
+import dev.golt.raft.RaftNode;
+import dev.golt.raft.RaftStatus;
+import dev.golt.raft.Role;
+import dev.golt.server.transport.PeerTransport;
+import dev.golt.server.transport.RaftGrpcService;
+import dev.golt.storage.KeyValueStore;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
+
+/**
+ * One Golt node: storage, consensus driver, peer transport and the operations the HTTP API
+ * offers. Framework-free, so that tests can run several in one JVM; the Quarkus application
+ * wraps exactly one.
+ */
+public final class GoltNode implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(GoltNode.class);
+
+    private final NodeSettings settings;
+    private final RaftLogStore log;
+    private final StateMachine sm;
+    private final Snapshots snapshots;
+    private final PeerTransport transport;
+    private final RaftDriver driver;
+    private final Server server;
+    private volatile boolean closed;
+
+    /** A member as the API shows it. matchIndex is known on the leader only. */
+    public record Member(String id, String address, String role, Long matchIndex) {}
+
+    public GoltNode(NodeSettings settings, Components components, MeterRegistry registry) {
+        this.settings = settings;
+        try {
+            Files.createDirectories(settings.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data dir " + settings.dataDir(), e);
+        }
+        this.snapshots = new Snapshots(settings.dataDir());
+        this.log = components.openLog(settings.dataDir().resolve("wal"), settings.fsync());
+        this.sm = new StateMachine(settings.dataDir().resolve("state"), components::openStore);
+        RaftConfig config = new RaftConfig(settings.id(), settings.electionTicksMin(), settings.electionTicksMax(),
+                settings.heartbeatTicks(), 1 << 20, 512, 256, true, true, System.nanoTime() ^ settings.id().hashCode());
+        RaftNode core = components.newCore(config, log, isFresh() ? bootstrapMembership() : null);
+        RaftDriver[] self = new RaftDriver[1];
+        this.transport = new PeerTransport(settings.id(), settings.maxMessageBytes(),
+                peer -> self[0].reportUnreachable(peer), (peer, ok) -> self[0].reportSnapshot(peer, ok));
+        this.driver = new RaftDriver(settings, core, log, sm, snapshots, transport, new NodeMetrics(registry));
+        self[0] = driver;
+        String[] hp = splitHostPort(settings.bindAddress());
+        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])))
+                .addService(new RaftGrpcService(driver::step, snapshots, this::serveForward))
+                .maxInboundMessageSize(settings.maxMessageBytes())
+                .permitKeepAliveTime(5, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
+                .build();
+    }
+
+    public GoltNode start() {
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + settings.bindAddress(), e);
+        }
+        driver.start();
+        LOG.infof("node %s: raft on %s, data in %s, applied index %d", settings.id(), settings.bindAddress(),
+                settings.dataDir(), sm.appliedIndex());
+        return this;
+    }
+
+    private boolean isFresh() {
+        HardState hs = log.initialState().hardState();
+        return log.lastIndex() == 0 && log.snapshotMetadata().getIndex() == 0 && hs.getTerm() == 0;
+    }
+
+    private ConfState bootstrapMembership() {
+        List<String> members = settings.initialMembers();
+        if (members == null || members.isEmpty()) {
+            members = new ArrayList<>();
+            members.add(settings.id());
+            members.addAll(settings.peers().keySet());
+        }
+        if (!members.contains(settings.id())) {
+            return null;
+        }
+        ConfState.Builder b = ConfState.newBuilder().addAllVoters(members);
+        b.putAddresses(settings.id(), settings.advertise());
+        for (String m : members) {
+            String a = settings.peers().get(m);
+            if (a != null) {
+                b.putAddresses(m, a);
+            }
+        }
+        return b.build();
+    }
+
+    public NodeSettings settings() {
+        return settings;
+    }
+
+    public RaftDriver driver() {
+        return driver;
+    }
+
+    public StateMachine stateMachine() {
+        return sm;
+    }
+
+    public RaftLogStore log() {
+        return log;
+    }
+
+    // ---- client operations ----
+
+    public CompletableFuture<ApplyResult> write(Command command) {
+        byte[] bytes = command.toByteArray();
+        if (driver.role() == Role.LEADER) {
+            return withTimeout(driver.propose(bytes));
+        }
+        return forward(ForwardRequest.newBuilder().setCommand(ByteString.copyFrom(bytes)).build());
+    }
+
+    /** Completes once a linearizable read may be served from local state. */
+    public CompletableFuture<Long> readBarrier() {
+        return driver.readBarrier().orTimeout(settings.requestTimeoutMs(), TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                        unwrap(e) instanceof TimeoutException ? NodeException.unavailable("no quorum to confirm the read") : unwrap(e)));
+    }
+
+    public byte[] get(byte[] key) {
+        return sm.get(key);
+    }
+
+    public List<KeyValueStore.KeyValue> scan(byte[] prefix, byte[] after, int limit) {
+        return sm.scan(prefix, after, limit);
+    }
+
+    public List<Member> members() {
+        RaftStatus s = driver.status();
+        ConfState conf = s.confState();
+        Map<String, String> addresses = new LinkedHashMap<>(conf.getAddressesMap());
+        addresses.putIfAbsent(settings.id(), settings.advertise());
+        List<Member> out = new ArrayList<>();
+        for (String v : conf.getVotersList()) {
+            out.add(member(s, v, "voter", addresses));
+        }
+        for (String l : conf.getLearnersList()) {
+            out.add(member(s, l, "learner", addresses));
+        }
+        return out;
+    }
+
+    private static Member member(RaftStatus s, String id, String role, Map<String, String> addresses) {
+        RaftStatus.Progress p = s.progress().get(id);
+        Long match = s.role() == Role.LEADER ? (p != null ? p.match() : Long.valueOf(s.lastIndex())) : null;
+        return new Member(id, addresses.get(id), role, match);
+    }
+
+    public CompletableFuture<ApplyResult> addMember(String id, String address) {
+        for (Member m : members()) {
+            if (m.id().equals(id) && address.equals(m.address())) {
+                return CompletableFuture.completedFuture(new ApplyResult(driver.appliedIndex(), true, null));
+            }
+        }
+        return confChange(ConfChange.newBuilder().setType(ConfChangeType.CONF_ADD_LEARNER).setNodeId(id).setAddress(address).build());
+    }
+
+    public CompletableFuture<ApplyResult> removeMember(String id) {
+        if (members().stream().noneMatch(m -> m.id().equals(id))) {
+            return CompletableFuture.failedFuture(new NodeException(NodeException.Kind.NOT_FOUND, "unknown member " + id));
+        }
+        return confChange(ConfChange.newBuilder().setType(ConfChangeType.CONF_REMOVE_NODE).setNodeId(id).build());
+    }
+
+    private CompletableFuture<ApplyResult> confChange(ConfChange change) {
+        if (driver.role() == Role.LEADER) {
+            return withTimeout(driver.proposeConfChange(change));
+        }
+        return forward(ForwardRequest.newBuilder().setConfChange(change).build());
+    }
+
+    /** Completes with the new leader's id. */
+    public CompletableFuture<String> transferLeadership(String to) {
+        if (driver.role() == Role.LEADER) {
+            return withTimeout(driver.transferLeadership(to));
+        }
+        return forwardRaw(ForwardRequest.newBuilder().setTransfer(TransferRequest.newBuilder().setTo(to == null ? "" : to)).build())
+                .thenApply(ForwardResponse::getLeader);
+    }
+
+    public CompletableFuture<Long> snapshotNow() {
+        return driver.snapshotNow().orTimeout(Math.max(settings.requestTimeoutMs(), 60_000), TimeUnit.MILLISECONDS);
+    }
+
+    // ---- forwarding ----
+
+    private CompletableFuture<ApplyResult> forward(ForwardRequest request) {
+        return forwardRaw(request).thenApply(r -> new ApplyResult(r.getIndex(), r.getFound(),
+                r.getHasCurrent() ? r.getCurrent().toByteArray() : null));
+    }
+
+    private CompletableFuture<ForwardResponse> forwardRaw(ForwardRequest request) {
+        String leader = driver.leader();
+        if (leader.isEmpty()) {
+            return CompletableFuture.failedFuture(NodeException.unavailable("no leader"));
+        }
+        return transport.forward(leader, request, settings.requestTimeoutMs() + 1_000)
+                .handle((r, e) -> {
+                    if (e != null) {
+                        // The request may have reached the leader before the call failed.
+                        throw NodeException.timeout("forwarding to leader " + leader + " failed: " + unwrap(e).getMessage());
+                    }
+                    return switch (r.getStatus()) {
+                        case OK -> r;
+                        case TIMEOUT -> throw NodeException.timeout(r.getError());
+                        case REJECTED -> throw new NodeException(
+                                r.getError().startsWith("unknown") ? NodeException.Kind.NOT_FOUND : NodeException.Kind.INVALID, r.getError());
+                        default -> throw NodeException.unavailable(r.getError());
+                    };
+                });
+    }
+
+    /** The leader's side of {@link #forward}. */
+    private CompletableFuture<ForwardResponse> serveForward(ForwardRequest request) {
+        if (driver.role() != Role.LEADER) {
+            return CompletableFuture.completedFuture(ForwardResponse.newBuilder()
+                    .setStatus(ForwardResponse.Status.NOT_LEADER).setLeader(driver.leader())
+                    .setError("not the leader").build());
+        }
+        CompletableFuture<ForwardResponse> result = switch (request.getOpCase()) {
+            case COMMAND -> withTimeout(driver.propose(request.getCommand().toByteArray())).thenApply(GoltNode::response);
+            case CONF_CHANGE -> withTimeout(driver.proposeConfChange(request.getConfChange())).thenApply(GoltNode::response);
+            case TRANSFER -> withTimeout(driver.transferLeadership(request.getTransfer().getTo()))
+                    .thenApply(l -> ForwardResponse.newBuilder().setLeader(l).build());
+            default -> CompletableFuture.completedFuture(ForwardResponse.newBuilder()
+                    .setStatus(ForwardResponse.Status.REJECTED).setError("empty request").build());
+        };
+        return result.exceptionally(e -> {
+            Throwable t = unwrap(e);
+            ForwardResponse.Status status = ForwardResponse.Status.UNAVAILABLE;
+            if (t instanceof NodeException ne) {
+                status = switch (ne.kind()) {
+                    case TIMEOUT -> ForwardResponse.Status.TIMEOUT;
+                    case NOT_FOUND, INVALID -> ForwardResponse.Status.REJECTED;
+                    case UNAVAILABLE -> ForwardResponse.Status.UNAVAILABLE;
+                };
+            }
+            return ForwardResponse.newBuilder().setStatus(status).setError(String.valueOf(t.getMessage())).build();
+        });
+    }
+
+    private static ForwardResponse response(ApplyResult r) {
+        ForwardResponse.Builder b = ForwardResponse.newBuilder().setIndex(r.index()).setFound(r.found());
+        if (r.current() != null) {
+            b.setHasCurrent(true).setCurrent(ByteString.copyFrom(r.current()));
+        }
+        return b.build();
+    }
+
+    private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> f) {
+        return f.orTimeout(settings.requestTimeoutMs(), TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+            Throwable t = unwrap(e);
+            return CompletableFuture.failedFuture(t instanceof TimeoutException
+                    ? NodeException.timeout("timed out after " + settings.requestTimeoutMs() + " ms; the outcome is unknown")
+                    : t);
+        });
+    }
+
+    public static Throwable unwrap(Throwable e) {
+        while (e instanceof CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    // ---- lifecycle ----
+
+    /** A leader hands leadership over first, so that stopping it causes no election timeout. */
+    public void shutdownGracefully(long transferTimeoutMs) {
+        if (driver.role() == Role.LEADER && driver.status().confState().getVotersCount() > 1) {
+            try {
+                String next = driver.transferLeadership(null).get(transferTimeoutMs, TimeUnit.MILLISECONDS);
+                LOG.infof("node %s handed leadership to %s before stopping", settings.id(), next);
+            } catch (Exception e) {
+                LOG.warnf("node %s: leadership transfer before shutdown failed: %s", settings.id(), unwrap(e).toString());
+            }
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        driver.stop();
+        server.shutdownNow();
+        transport.close();
+        try {
+            server.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.close();
+        sm.close();
+    }
+
+    public static String[] splitHostPort(String address) {
+        int i = address.lastIndexOf(':');
+        if (i <= 0 || i == address.length() - 1) {
+            throw new IllegalArgumentException("expected host:port, got '" + address + "'");
+        }
+        String host = address.substring(0, i);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        Integer.parseInt(address.substring(i + 1));
+        return new String[] {host, address.substring(i + 1)};
+    }
+}

@@ -1,0 +1,35 @@
+package dev.golt.server.node;
+
+/** Why a client request failed; the HTTP layer maps the kind to a status code. */
+public final class NodeException extends RuntimeException {
+
+    public enum Kind {
+        /** not applied: no leader, no quorum, proposal dropped or lost (HTTP 503) */
+        UNAVAILABLE,
+        /** may or may not have been applied (HTTP 504) */
+        TIMEOUT,
+        /** the request names something that does not exist (HTTP 404) */
+        NOT_FOUND,
+        /** the request is invalid (HTTP 400) */
+        INVALID
+    }
+
+    private final Kind kind;
+
+    public NodeException(Kind kind, String message) {
+        super(message, null, false, false);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public static NodeException unavailable(String message) {
+        return new NodeException(Kind.UNAVAILABLE, message);
+    }
+
+    public static NodeException timeout(String message) {
+        return new NodeException(Kind.TIMEOUT, message);
+    }
+}

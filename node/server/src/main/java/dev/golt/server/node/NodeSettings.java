@@ -1,0 +1,53 @@
+package dev.golt.server.node;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a node needs to start, independent of how it was configured (Quarkus config in the
+ * application, plain values in the in-JVM test harness).
+ *
+ * @param peers          other members' Raft addresses by id (used to bootstrap and before the
+ *                       membership carries addresses)
+ * @param initialMembers members bootstrapping a new cluster; null means self + peers
+ */
+public record NodeSettings(
+        String id,
+        String bindAddress,
+        String advertise,
+        Map<String, String> peers,
+        Path dataDir,
+        List<String> initialMembers,
+        long tickMs,
+        int electionTicksMin,
+        int electionTicksMax,
+        int heartbeatTicks,
+        long snapshotThresholdEntries,
+        long snapshotKeepEntries,
+        boolean fsync,
+        int maxKeyBytes,
+        int maxValueBytes,
+        long requestTimeoutMs,
+        int maxMessageBytes,
+        long readyMaxLag,
+        long promoteMaxLag) {
+
+    public static NodeSettings defaults(String id, String address, Map<String, String> peers, Path dataDir) {
+        return new NodeSettings(id, address, address, peers, dataDir, null, 10, 15, 30, 2,
+                10_000, 5_000, true, 4096, 1 << 20, 5_000, 64 << 20, 1_000, 100);
+    }
+
+    public NodeSettings withSnapshot(long thresholdEntries, long keepEntries) {
+        return new NodeSettings(id, bindAddress, advertise, peers, dataDir, initialMembers, tickMs,
+                electionTicksMin, electionTicksMax, heartbeatTicks, thresholdEntries, keepEntries, fsync,
+                maxKeyBytes, maxValueBytes, requestTimeoutMs, maxMessageBytes, readyMaxLag, promoteMaxLag);
+    }
+
+    public NodeSettings withInitialMembers(List<String> members) {
+        return new NodeSettings(id, bindAddress, advertise, peers, dataDir, members, tickMs,
+                electionTicksMin, electionTicksMax, heartbeatTicks, snapshotThresholdEntries,
+                snapshotKeepEntries, fsync, maxKeyBytes, maxValueBytes, requestTimeoutMs, maxMessageBytes,
+                readyMaxLag, promoteMaxLag);
+    }
+}

@@ -1,0 +1,262 @@
+package dev.golt.server.transport;
+
+import dev.golt.proto.ForwardRequest;
+import dev.golt.proto.ForwardResponse;
+import dev.golt.proto.Message;
+import dev.golt.proto.RaftTransportGrpc;
+import dev.golt.proto.StreamAck;
+import dev.golt.server.node.Outbox;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Client side of the peer transport: one persistent gRPC stream per peer carrying Raft messages,
+ * with a bounded send queue drained as the stream becomes writable, reconnection with
+ * exponential backoff, and snapshot streaming on a separate call.
+ */
+public final class PeerTransport implements Outbox, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(PeerTransport.class);
+    private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final int MAX_QUEUED_MESSAGES = 4096;
+    private static final long MAX_QUEUED_BYTES = 64L << 20;
+
+    private final String selfId;
+    private final int maxMessageBytes;
+    private final Consumer<String> unreachable;
+    private final BiConsumer<String, Boolean> snapshotDone;
+    private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+    private volatile Map<String, String> addresses = Map.of();
+    private volatile boolean closed;
+
+    public PeerTransport(String selfId, int maxMessageBytes, Consumer<String> unreachable,
+            BiConsumer<String, Boolean> snapshotDone) {
+        this.selfId = selfId;
+        this.maxMessageBytes = maxMessageBytes;
+        this.unreachable = unreachable;
+        this.snapshotDone = snapshotDone;
+    }
+
+    @Override
+    public void updateAddresses(Map<String, String> addresses) {
+        this.addresses = Map.copyOf(addresses);
+        peers.entrySet().removeIf(e -> {
+            String a = addresses.get(e.getKey());
+            if (a == null || !a.equals(e.getValue().address)) {
+                e.getValue().close();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    public String addressOf(String id) {
+        return addresses.get(id);
+    }
+
+    @Override
+    public void send(Message m) {
+        Peer p = peer(m.getTo());
+        if (p == null) {
+            unreachable.accept(m.getTo());
+            return;
+        }
+        if (!p.offer(m)) {
+            unreachable.accept(m.getTo());
+        }
+    }
+
+    @Override
+    public void sendSnapshot(Message m, Path dir) {
+        Peer p = peer(m.getTo());
+        if (p == null) {
+            snapshotDone.accept(m.getTo(), false);
+            return;
+        }
+        Thread.ofVirtual().name("golt-snapshot-send-" + m.getTo()).start(() -> {
+            boolean ok = new SnapshotSender(p.channel, m, dir).run();
+            snapshotDone.accept(m.getTo(), ok);
+        });
+    }
+
+    /** Hands a request to {@code leaderId}; fails with a gRPC status when unreachable. */
+    public CompletableFuture<ForwardResponse> forward(String leaderId, ForwardRequest request, long timeoutMs) {
+        Peer p = peer(leaderId);
+        CompletableFuture<ForwardResponse> f = new CompletableFuture<>();
+        if (p == null) {
+            f.completeExceptionally(Status.UNAVAILABLE.withDescription("no address for " + leaderId).asRuntimeException());
+            return f;
+        }
+        RaftTransportGrpc.newStub(p.channel).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
+                .withMaxInboundMessageSize(maxMessageBytes).withMaxOutboundMessageSize(maxMessageBytes)
+                .forward(request, new StreamObserver<>() {
+                    @Override
+                    public void onNext(ForwardResponse value) {
+                        f.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        f.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        f.completeExceptionally(Status.INTERNAL.withDescription("no response").asRuntimeException());
+                    }
+                });
+        return f;
+    }
+
+    private Peer peer(String id) {
+        if (closed || id.equals(selfId)) {
+            return null;
+        }
+        Peer p = peers.get(id);
+        if (p != null) {
+            return p;
+        }
+        String address = addresses.get(id);
+        if (address == null) {
+            return null;
+        }
+        return peers.computeIfAbsent(id, k -> new Peer(k, address));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        peers.values().forEach(Peer::close);
+        peers.clear();
+    }
+
+    /** One peer: a channel, and the message stream over it (reopened after failures). */
+    private final class Peer {
+        final String id;
+        final String address;
+        final ManagedChannel channel;
+        private final ArrayDeque<Message> queue = new ArrayDeque<>();
+        private long queuedBytes;
+        private ClientCallStreamObserver<Message> stream;
+        private long backoffNanos = MIN_BACKOFF_NANOS;
+        private long nextAttempt;
+
+        Peer(String id, String address) {
+            this.id = id;
+            this.address = address;
+            this.channel = NettyChannelBuilder.forTarget(address).usePlaintext()
+                    .maxInboundMessageSize(maxMessageBytes)
+                    .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(5, TimeUnit.SECONDS)
+                    .keepAliveWithoutCalls(true)
+                    .build();
+        }
+
+        synchronized boolean offer(Message m) {
+            if (stream == null && !open()) {
+                return false;
+            }
+            int size = m.getSerializedSize();
+            if (queue.size() >= MAX_QUEUED_MESSAGES || queuedBytes + size > MAX_QUEUED_BYTES) {
+                return false;
+            }
+            queue.add(m);
+            queuedBytes += size;
+            drain();
+            return true;
+        }
+
+        private boolean open() {
+            long now = System.nanoTime();
+            if (now - nextAttempt < 0) {
+                return false;
+            }
+            RaftTransportGrpc.newStub(channel).withMaxOutboundMessageSize(maxMessageBytes)
+                    .stream(new ClientResponseObserver<Message, StreamAck>() {
+                        private ClientCallStreamObserver<Message> call;
+
+                        @Override
+                        public void beforeStart(ClientCallStreamObserver<Message> requestStream) {
+                            call = requestStream;
+                            synchronized (Peer.this) {
+                                stream = requestStream;
+                            }
+                            requestStream.setOnReadyHandler(Peer.this::onReady);
+                        }
+
+                        @Override
+                        public void onNext(StreamAck value) { }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            broken(call, t);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            broken(call, null);
+                        }
+                    });
+            return stream != null;
+        }
+
+        private synchronized void onReady() {
+            backoffNanos = MIN_BACKOFF_NANOS;
+            drain();
+        }
+
+        private void drain() {
+            ClientCallStreamObserver<Message> s = stream;
+            while (s != null && s.isReady() && !queue.isEmpty()) {
+                Message m = queue.poll();
+                queuedBytes -= m.getSerializedSize();
+                s.onNext(m);
+            }
+        }
+
+        private void broken(ClientCallStreamObserver<Message> call, Throwable t) {
+            int dropped;
+            synchronized (this) {
+                if (stream != call) {
+                    return;
+                }
+                stream = null;
+                dropped = queue.size();
+                queue.clear();
+                queuedBytes = 0;
+                nextAttempt = System.nanoTime() + backoffNanos;
+                backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+            }
+            if (!closed) {
+                LOG.debugf("stream to %s (%s) broke: %s", id, address, t == null ? "closed" : t.toString());
+                if (dropped > 0 || t != null) {
+                    unreachable.accept(id);
+                }
+            }
+        }
+
+        void close() {
+            synchronized (this) {
+                if (stream != null) {
+                    stream.cancel("transport closing", null);
+                    stream = null;
+                }
+                queue.clear();
+            }
+            channel.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.golt.server.transport;
+
+import dev.golt.proto.ForwardRequest;
+import dev.golt.proto.ForwardResponse;
+import dev.golt.proto.Message;
+import dev.golt.proto.RaftTransportGrpc;
+import dev.golt.proto.SnapshotAck;
+import dev.golt.proto.SnapshotChunk;
+import dev.golt.proto.SnapshotProbe;
+import dev.golt.proto.StreamAck;
+import dev.golt.server.node.Snapshots;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/** Server side of the peer transport. Handlers never block gRPC's event loop: file I/O runs on virtual threads. */
+public final class RaftGrpcService extends RaftTransportGrpc.RaftTransportImplBase {
+
+    private static final Logger LOG = Logger.getLogger(RaftGrpcService.class);
+
+    private final Consumer<Message> step;
+    private final Snapshots snapshots;
+    private final Function<ForwardRequest, CompletableFuture<ForwardResponse>> forward;
+
+    public RaftGrpcService(Consumer<Message> step, Snapshots snapshots,
+            Function<ForwardRequest, CompletableFuture<ForwardResponse>> forward) {
+        this.step = step;
+        this.snapshots = snapshots;
+        this.forward = forward;
+    }
+
+    @Override
+    public StreamObserver<Message> stream(StreamObserver<StreamAck> responseObserver) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(Message m) {
+                step.accept(m);
+            }
+
+            @Override
+            public void onError(Throwable t) { }
+
+            @Override
+            public void onCompleted() {
+                responseObserver.onNext(StreamAck.getDefaultInstance());
+                responseObserver.onCompleted();
+            }
+        };
+    }
+
+    @Override
+    public StreamObserver<SnapshotChunk> installSnapshot(StreamObserver<SnapshotAck> responseObserver) {
+        ServerCallStreamObserver<SnapshotAck> out = (ServerCallStreamObserver<SnapshotAck>) responseObserver;
+        out.disableAutoRequest();
+        ExecutorService io = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("golt-snapshot-recv").factory());
+        SnapshotReceiver receiver = new SnapshotReceiver(snapshots);
+        out.request(1);
+        return new StreamObserver<>() {
+            private volatile boolean failed;
+            private Message finalMessage;
+
+            @Override
+            public void onNext(SnapshotChunk chunk) {
+                io.execute(() -> {
+                    if (failed) {
+                        return;
+                    }
+                    try {
+                        if (receiver.accept(chunk)) {
+                            finalMessage = chunk.getMessage();
+                        }
+                        out.request(1);
+                    } catch (Exception e) {
+                        failed = true;
+                        LOG.warnf("receiving snapshot failed: %s", e.getMessage());
+                        out.onNext(SnapshotAck.newBuilder().setAccepted(false).setError(String.valueOf(e.getMessage())).build());
+                        out.onCompleted();
+                    }
+                });
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                io.shutdown();
+            }
+
+            @Override
+            public void onCompleted() {
+                io.execute(() -> {
+                    if (!failed) {
+                        if (finalMessage != null) {
+                            step.accept(finalMessage);
+                            out.onNext(SnapshotAck.newBuilder().setAccepted(true).build());
+                        } else {
+                            out.onNext(SnapshotAck.newBuilder().setAccepted(false).setError("stream ended before its final chunk").build());
+                        }
+                        out.onCompleted();
+                    }
+                });
+                io.shutdown();
+            }
+        };
+    }
+
+    @Override
+    public void probeSnapshot(SnapshotProbe request, StreamObserver<SnapshotAck> responseObserver) {
+        Thread.ofVirtual().start(() -> {
+            try {
+                responseObserver.onNext(SnapshotReceiver.probe(snapshots, request.getSnapshotIndex(), request.getSnapshotTerm()));
+                responseObserver.onCompleted();
+            } catch (Exception e) {
+                responseObserver.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+            }
+        });
+    }
+
+    @Override
+    public void forward(ForwardRequest request, StreamObserver<ForwardResponse> responseObserver) {
+        forward.apply(request).whenComplete((r, e) -> {
+            if (e != null) {
+                responseObserver.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
+            } else {
+                responseObserver.onNext(r);
+                responseObserver.onCompleted();
+            }
+        });
+    }
+}
