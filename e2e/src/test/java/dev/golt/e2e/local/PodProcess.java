@@ -1,0 +1,247 @@
+package dev.golt.e2e.local;
+
+import io.fabric8.kubernetes.api.model.Probe;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The kubelet's job for one pod with one container: runs the container as a host process,
+ * restarts it with a (short) back-off when it exits, probes readiness, and on termination sends
+ * SIGTERM and kills the process once the grace period is over. The launch is recomputed at every
+ * (re)start, as the kubelet re-reads ConfigMap-backed environment when it starts a container.
+ */
+final class PodProcess {
+    /** Crash-loop back-off: 1 s doubling to 8 s (the kubelet uses 10 s to 5 min; tests need speed). */
+    private static final long MAX_BACKOFF_MS = 8_000;
+    /** Probe periods are capped so tests notice readiness changes quickly. */
+    private static final long MAX_PROBE_PERIOD_MS = 1_000;
+
+    private final String name;
+    private final Supplier<ContainerLaunch> launch;
+    private final Path workDir;
+    private final Path log;
+    private final Probe readiness;
+    private final String podIp;
+    private final Function<String, Integer> portNumber;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private volatile boolean terminating;
+    private volatile Process process;
+    private volatile boolean ready;
+    private volatile Instant startedAt;
+    private volatile Instant readySince;
+    private volatile int restarts;
+    private volatile Integer lastExitCode;
+    private volatile String waitingReason = "ContainerCreating";
+    private Thread supervisor;
+    private Thread prober;
+
+    PodProcess(String name, Supplier<ContainerLaunch> launch, Path workDir, Path log, Probe readiness, String podIp,
+               Function<String, Integer> portNumber) {
+        this.name = name;
+        this.launch = launch;
+        this.workDir = workDir;
+        this.log = log;
+        this.readiness = readiness;
+        this.podIp = podIp;
+        this.portNumber = portNumber;
+    }
+
+    void start() {
+        supervisor = Thread.ofVirtual().name("pod-" + name).start(this::supervise);
+        prober = Thread.ofVirtual().name("probe-" + name).start(this::probe);
+    }
+
+    boolean running() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
+    boolean ready() {
+        return ready && running();
+    }
+
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    Instant readySince() {
+        return readySince;
+    }
+
+    int restarts() {
+        return restarts;
+    }
+
+    Integer lastExitCode() {
+        return lastExitCode;
+    }
+
+    String waitingReason() {
+        return waitingReason;
+    }
+
+    Optional<ProcessHandle> handle() {
+        Process p = process;
+        return p == null || !p.isAlive() ? Optional.empty() : Optional.of(p.toHandle());
+    }
+
+    /** SIGTERM, then SIGKILL after {@code grace}; completes once the process is gone. */
+    CompletableFuture<Void> terminate(Duration grace) {
+        terminating = true;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread.ofVirtual().name("stop-" + name).start(() -> {
+            try {
+                supervisor.interrupt();
+                prober.interrupt();
+                Process p = process;
+                if (p != null && p.isAlive()) {
+                    p.destroy();
+                    if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                        p.destroyForcibly().waitFor();
+                    }
+                }
+                supervisor.join();
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    private void supervise() {
+        long backoff = 1_000;
+        while (!terminating) {
+            int exit;
+            try {
+                ContainerLaunch l = launch.get();
+                ProcessBuilder pb = new ProcessBuilder(l.command()).directory(workDir.toFile())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                pb.environment().clear();
+                pb.environment().putAll(l.env());
+                synchronized (this) {
+                    if (terminating) {
+                        return;
+                    }
+                    process = pb.start();
+                }
+                startedAt = Instant.now();
+                waitingReason = null;
+                exit = process.waitFor();
+            } catch (InterruptedException e) {
+                if (terminating) {
+                    return;
+                }
+                continue;
+            } catch (IOException | RuntimeException e) {
+                appendLog("pod runner: cannot start container: " + e);
+                exit = 128;
+            }
+            ready = false;
+            readySince = null;
+            lastExitCode = exit;
+            if (terminating) {
+                return;
+            }
+            restarts++;
+            waitingReason = "CrashLoopBackOff";
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                return;
+            }
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        }
+    }
+
+    private void probe() {
+        int successes = 0;
+        int failures = 0;
+        long period = readiness == null ? 200 : Math.min(seconds(readiness.getPeriodSeconds(), 10) * 1000L, MAX_PROBE_PERIOD_MS);
+        while (!terminating) {
+            try {
+                Thread.sleep(period);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Instant started = startedAt;
+            if (!running() || started == null) {
+                successes = failures = 0;
+                continue;
+            }
+            boolean ok;
+            if (readiness == null) {
+                ok = true;
+            } else if (Instant.now().isBefore(started.plusSeconds(seconds(readiness.getInitialDelaySeconds(), 0)))) {
+                continue;
+            } else {
+                ok = check();
+            }
+            if (ok) {
+                failures = 0;
+                successes++;
+                if (!ready && successes >= (readiness == null ? 1 : seconds(readiness.getSuccessThreshold(), 1))) {
+                    readySince = Instant.now();
+                    ready = true;
+                }
+            } else {
+                successes = 0;
+                failures++;
+                if (ready && failures >= seconds(readiness.getFailureThreshold(), 3)) {
+                    ready = false;
+                    readySince = null;
+                }
+            }
+        }
+    }
+
+    private boolean check() {
+        var get = readiness.getHttpGet();
+        if (get == null) {
+            throw new IllegalArgumentException("the local pod runner supports httpGet readiness probes only");
+        }
+        String host = get.getHost() == null || get.getHost().isBlank() ? podIp : get.getHost();
+        String scheme = get.getScheme() == null ? "http" : get.getScheme().toLowerCase();
+        String path = get.getPath() == null ? "/" : get.getPath();
+        int port = portNumber.apply(get.getPort().getStrVal() != null ? get.getPort().getStrVal() : String.valueOf(get.getPort().getIntVal()));
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + "://" + host + ":" + port + path))
+                    .timeout(Duration.ofSeconds(seconds(readiness.getTimeoutSeconds(), 1))).GET().build();
+            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return status >= 200 && status < 400;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+
+    private static int seconds(Integer value, int fallback) {
+        return value == null || value <= 0 ? fallback : value;
+    }
+
+    private void appendLog(String line) {
+        try {
+            Files.writeString(log, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException ignored) {
+            // the log is diagnostics only
+        }
+    }
+}
