@@ -14,7 +14,7 @@ COPY operator/target/lib/ lib/
 COPY operator/target/golt-operator-${VERSION}.jar golt-operator.jar
 
 USER 10001:10001
-# Prometheus metrics.
+# GOLT_OPERATOR_HTTP (default 0.0.0.0:8080): /healthz, /readyz, /metrics.
 EXPOSE 8080
 
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=70", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", \

@@ -41,7 +41,12 @@ class ChartRenderTest {
         List<HasMetadata> objects = Chart.renderDefaults();
 
         Deployment deployment = Chart.single(objects, Deployment.class);
-        assertThat(env(operator(deployment), "WATCH_NAMESPACES")).isEmpty();
+        Container operator = operator(deployment);
+        assertThat(env(operator, "WATCH_NAMESPACES")).isEmpty();
+        assertThat(env(operator, "GOLT_OPERATOR_HTTP")).isEqualTo("0.0.0.0:8080");
+        assertThat(env(operator, "JAVA_TOOL_OPTIONS")).isEqualTo("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+        assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
         assertThat(Chart.single(objects, ClusterRole.class).getRules()).isNotEmpty();
         assertThat(Chart.single(objects, ClusterRoleBinding.class).getRoleRef().getName())
@@ -74,7 +79,8 @@ class ChartRenderTest {
         Deployment deployment = Chart.single(objects, Deployment.class);
         Container operator = operator(deployment);
         assertThat(env(operator, "WATCH_NAMESPACES")).isEqualTo("team-a,team-b");
-        assertThat(env(operator, "JAVA_TOOL_OPTIONS")).isEqualTo("-Xss512k");
+        assertThat(env(operator, "JAVA_TOOL_OPTIONS")).isEqualTo("-Dorg.slf4j.simpleLogger.defaultLogLevel=debug -Xss512k");
+        assertThat(env(operator, "GOLT_NODE_HTTP_PORT")).isEqualTo("8000");
         assertThat(operator.getImage()).isEqualTo("registry.example.com/golt/golt-operator:1.2.3");
         assertThat(operator.getImagePullPolicy()).isEqualTo("Always");
         assertThat(deployment.getMetadata().getName()).isEqualTo("golt-op");
@@ -106,6 +112,7 @@ class ChartRenderTest {
         assertThat(monitors.values()).allSatisfy(m -> assertThat(m.getMetadata().getLabels()).containsEntry("release", "prometheus"));
         Service metrics = Chart.single(objects, Service.class);
         assertThat(metrics.getSpec().getPorts().getFirst().getPort()).isEqualTo(9090);
+        assertThat(env(operator(Chart.single(objects, Deployment.class)), "GOLT_OPERATOR_HTTP")).isEqualTo("0.0.0.0:9090");
         assertThat(metrics.getMetadata().getAnnotations()).containsEntry("example.com/scrape", "true");
         Map<String, String> serviceSelector = monitors.get("ServiceMonitor").get("spec", "selector", "matchLabels");
         assertThat(metrics.getMetadata().getLabels()).containsAllEntriesOf(serviceSelector);
@@ -136,7 +143,7 @@ class ChartRenderTest {
         assertThat(Chart.single(objects, Deployment.class).getSpec().getReplicas()).isZero();
         assertThat(Stream.of(Role.class, RoleBinding.class, ClusterRole.class, ClusterRoleBinding.class, Service.class))
                 .allSatisfy(type -> assertThat(Chart.ofType(objects, type)).isEmpty());
-        assertThat(operator(Chart.single(objects, Deployment.class)).getPorts()).isEmpty();
+        assertThat(operator(Chart.single(objects, Deployment.class)).getReadinessProbe()).isNotNull();
     }
 
     static Container operator(Deployment deployment) {

@@ -21,7 +21,7 @@ class InvalidValuesTest {
                 Arguments.of(Map.of("image.pullPolicy", "Sometimes"), "at '/image/pullPolicy'"),
                 Arguments.of(Map.of("logLevel", "verbose"), "at '/logLevel'"),
                 Arguments.of(Map.of("watchNamespaces[0]", "Team_A"), "at '/watchNamespaces/0'"),
-                Arguments.of(Map.of("metrics.port", 70000), "at '/metrics/port': maximum"),
+                Arguments.of(Map.of("httpPort", 70000), "at '/httpPort': maximum"),
                 Arguments.of(Map.of("metrics.podMonitor.interval", "often"), "at '/metrics/podMonitor/interval'"),
                 Arguments.of(Map.of("resources.limits.memory", "lots"), "at '/resources/limits/memory'"),
                 Arguments.of(Map.of("serviceAccount.create", false),

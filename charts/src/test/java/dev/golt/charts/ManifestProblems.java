@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Everything wrong with a set of rendered manifests that the API server or the controllers would
@@ -121,6 +122,13 @@ final class ManifestProblems {
             if (container.getResources() == null || container.getResources().getRequests() == null) {
                 problems.add(id + ": container " + container.getName() + " requests no resources");
             }
+            Set<String> ports = new HashSet<>();
+            container.getPorts().forEach(port -> ports.add(port.getName()));
+            Stream.of(container.getLivenessProbe(), container.getReadinessProbe(), container.getStartupProbe())
+                    .filter(probe -> probe != null && probe.getHttpGet() != null)
+                    .map(probe -> probe.getHttpGet().getPort().getStrVal())
+                    .filter(port -> port != null && !ports.contains(port))
+                    .forEach(port -> problems.add(id + ": probe on undeclared port " + port));
             Set<String> volumes = new HashSet<>();
             pod.getVolumes().forEach(v -> volumes.add(v.getName()));
             container.getVolumeMounts().stream().filter(m -> !volumes.contains(m.getName()))
