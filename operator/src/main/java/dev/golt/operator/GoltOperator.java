@@ -1,0 +1,49 @@
+package dev.golt.operator;
+
+import dev.golt.operator.crd.GoltCluster;
+import dev.golt.operator.node.NodeClient;
+import dev.golt.operator.reconciler.GoltClusterReconciler;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Set;
+import java.util.function.Function;
+
+/** Builds the JOSDK operator for GoltCluster; shared by {@link GoltOperatorMain} and the tests. */
+public final class GoltOperator {
+
+    private GoltOperator() {
+    }
+
+    /**
+     * @param namespaces namespaces to watch; empty means all
+     */
+    public static Operator create(KubernetesClient client, NodeClient nodes, Function<Pod, URI> endpoints,
+                                  OperatorMetrics metrics, Clock clock, Set<String> namespaces) {
+        Operator operator = new Operator(o -> o
+                .withKubernetesClient(client)
+                .withCloseClientOnStop(false)
+                .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry()))
+                // The fabric8 mock API server (tests, e2e) has no server-side apply.
+                .withUseSSAToPatchPrimaryResource(false)
+                .withSSABasedCreateUpdateMatchForDependentResources(false));
+        GoltClusterReconciler reconciler = new GoltClusterReconciler(client, nodes, endpoints, metrics, clock);
+        operator.register(reconciler, c -> {
+            // Annotations (restart, snapshot, paused) do not bump the generation.
+            c.withGenerationAware(false);
+            if (namespaces.isEmpty()) {
+                c.watchingAllNamespaces();
+            } else {
+                c.settingNamespaces(namespaces);
+            }
+        });
+        return operator;
+    }
+
+    public static Class<GoltCluster> primaryType() {
+        return GoltCluster.class;
+    }
+}

@@ -1,0 +1,403 @@
+package dev.golt.operator.model;
+
+import dev.golt.operator.crd.GoltCluster;
+import dev.golt.operator.crd.GoltClusterSpec;
+import dev.golt.operator.crd.RaftSpec;
+import dev.golt.operator.crd.StorageSpec;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * The desired Kubernetes objects of one GoltCluster, computed without any server (Strimzi's
+ * {@code KafkaCluster} idea): every {@code generateX()} is a pure function of the custom resource
+ * and the few facts the reconciler passes in (the StatefulSet size and the bootstrap members).
+ */
+public final class GoltClusterModel {
+
+    public static final int RAFT_PORT = 7000;
+    public static final int HTTP_PORT = 8000;
+    public static final String DATA_PATH = "/var/lib/golt";
+    public static final String DATA_VOLUME = "data";
+    public static final String CONTAINER = "golt";
+    public static final long TERMINATION_GRACE_SECONDS = 60;
+    public static final String DEFAULT_STORAGE_SIZE = "1Gi";
+
+    public static final String LABEL_NAME = "app.kubernetes.io/name";
+    public static final String LABEL_INSTANCE = "app.kubernetes.io/instance";
+    public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String LABEL_COMPONENT = "app.kubernetes.io/component";
+    public static final String ANNOTATION_CONFIG_HASH = "golt.dev/config-hash";
+    public static final String ANNOTATION_INITIAL_MEMBERS = "golt.dev/initial-members";
+
+    private final GoltCluster cluster;
+    private final GoltClusterSpec spec;
+    private final String name;
+    private final String namespace;
+
+    public GoltClusterModel(GoltCluster cluster) {
+        this.cluster = cluster;
+        this.spec = cluster.getSpec();
+        this.name = cluster.getMetadata().getName();
+        this.namespace = cluster.getMetadata().getNamespace();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public int replicas() {
+        return spec.replicas == null ? 3 : spec.replicas;
+    }
+
+    public String statefulSetName() {
+        return name;
+    }
+
+    public String headlessServiceName() {
+        return name + "-headless";
+    }
+
+    public String clientServiceName() {
+        return name;
+    }
+
+    public String configMapName() {
+        return name + "-config";
+    }
+
+    public String podDisruptionBudgetName() {
+        return name;
+    }
+
+    public String podName(int ordinal) {
+        return name + "-" + ordinal;
+    }
+
+    /** Ordinal of a member id of this cluster, or -1 when the id is not one of its pods. */
+    public int ordinalOf(String memberId) {
+        String prefix = name + "-";
+        if (memberId == null || !memberId.startsWith(prefix)) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(memberId.substring(prefix.length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    public String claimName(int ordinal) {
+        return DATA_VOLUME + "-" + podName(ordinal);
+    }
+
+    /** Stable DNS name of a member through the headless Service. */
+    public String memberHost(String memberId) {
+        return memberId + "." + headlessServiceName() + "." + namespace + ".svc.cluster.local";
+    }
+
+    public String raftAddress(String memberId) {
+        return memberHost(memberId) + ":" + RAFT_PORT;
+    }
+
+    public List<String> memberIds(int count) {
+        return IntStream.range(0, count).mapToObj(this::podName).toList();
+    }
+
+    public Map<String, String> selectorLabels() {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(LABEL_NAME, "golt");
+        labels.put(LABEL_INSTANCE, name);
+        return labels;
+    }
+
+    public Map<String, String> labels() {
+        Map<String, String> labels = selectorLabels();
+        labels.put(LABEL_COMPONENT, "node");
+        labels.put(LABEL_MANAGED_BY, "golt-operator");
+        return labels;
+    }
+
+    public OwnerReference ownerReference() {
+        return new OwnerReferenceBuilder()
+                .withApiVersion(cluster.getApiVersion())
+                .withKind(cluster.getKind())
+                .withName(name)
+                .withUid(cluster.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build();
+    }
+
+    private ObjectMeta metadata(String objectName) {
+        return new ObjectMetaBuilder()
+                .withName(objectName)
+                .withNamespace(namespace)
+                .withLabels(labels())
+                .withOwnerReferences(ownerReference())
+                .build();
+    }
+
+    /** Node tuning as the node's environment variables (NODE-CONTRACT.md), sorted for a stable hash. */
+    public Map<String, String> nodeEnvironment() {
+        Map<String, String> env = new TreeMap<>();
+        RaftSpec raft = spec.raft;
+        if (raft != null) {
+            put(env, "GOLT_RAFT_TICK_MS", raft.tickMs);
+            put(env, "GOLT_RAFT_ELECTION_TICKS_MIN", raft.electionTicksMin);
+            put(env, "GOLT_RAFT_ELECTION_TICKS_MAX", raft.electionTicksMax);
+            put(env, "GOLT_RAFT_HEARTBEAT_TICKS", raft.heartbeatTicks);
+            put(env, "GOLT_SNAPSHOT_THRESHOLD_ENTRIES", raft.snapshotThresholdEntries);
+            put(env, "GOLT_SNAPSHOT_KEEP_ENTRIES", raft.snapshotKeepEntries);
+            put(env, "GOLT_STORAGE_MEMTABLE_BYTES", raft.memtableBytes);
+            put(env, "GOLT_STORAGE_CACHE_BYTES", raft.cacheBytes);
+            put(env, "GOLT_WAL_FSYNC", raft.walFsync);
+            put(env, "GOLT_LIMITS_MAX_KEY_BYTES", raft.maxKeyBytes);
+            put(env, "GOLT_LIMITS_MAX_VALUE_BYTES", raft.maxValueBytes);
+        }
+        return env;
+    }
+
+    private static void put(Map<String, String> env, String key, Object value) {
+        if (value != null) {
+            env.put(key, String.valueOf(value));
+        }
+    }
+
+    /** Hash of the node configuration; on the pod template so a config change makes a new revision. */
+    public String configHash() {
+        String text = nodeEnvironment().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("\n"));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public ConfigMap generateNodeConfig() {
+        return new ConfigMapBuilder()
+                .withMetadata(metadata(configMapName()))
+                .withData(nodeEnvironment())
+                .build();
+    }
+
+    public Service generateHeadlessService() {
+        return new ServiceBuilder()
+                .withMetadata(metadata(headlessServiceName()))
+                .withNewSpec()
+                    .withClusterIP("None")
+                    .withPublishNotReadyAddresses(true)
+                    .withSelector(selectorLabels())
+                    .addNewPort().withName("raft").withPort(RAFT_PORT)
+                        .withTargetPort(new IntOrString(RAFT_PORT)).withProtocol("TCP").endPort()
+                    .addNewPort().withName("http").withPort(HTTP_PORT)
+                        .withTargetPort(new IntOrString(HTTP_PORT)).withProtocol("TCP").endPort()
+                .endSpec()
+                .build();
+    }
+
+    public Service generateClientService() {
+        return new ServiceBuilder()
+                .withMetadata(metadata(clientServiceName()))
+                .withNewSpec()
+                    .withType("ClusterIP")
+                    .withSelector(selectorLabels())
+                    .addNewPort().withName("http").withPort(HTTP_PORT)
+                        .withTargetPort(new IntOrString(HTTP_PORT)).withProtocol("TCP").endPort()
+                .endSpec()
+                .build();
+    }
+
+    /** At most one member voluntarily down at a time: with 3+ voters that never breaks quorum. */
+    public PodDisruptionBudget generatePodDisruptionBudget() {
+        return new PodDisruptionBudgetBuilder()
+                .withMetadata(metadata(podDisruptionBudgetName()))
+                .withNewSpec()
+                    .withMaxUnavailable(new IntOrString(1))
+                    .withNewSelector().withMatchLabels(selectorLabels()).endSelector()
+                .endSpec()
+                .build();
+    }
+
+    public boolean podDisruptionBudgetEnabled() {
+        return spec.podDisruptionBudget == null || !Boolean.FALSE.equals(spec.podDisruptionBudget.enabled);
+    }
+
+    /**
+     * The member StatefulSet.
+     *
+     * @param statefulSetReplicas pods to run; larger than {@code spec.replicas} while members above the
+     *     new size are still being removed from the Raft configuration
+     * @param initialMembers the ids that bootstrapped the cluster (fixed at creation)
+     */
+    public StatefulSet generateStatefulSet(int statefulSetReplicas, List<String> initialMembers) {
+        String initial = String.join(",", initialMembers);
+        String peers = initialMembers.stream().map(id -> id + "=" + raftAddress(id)).collect(Collectors.joining(","));
+        Map<String, String> podAnnotations = new TreeMap<>();
+        podAnnotations.put(ANNOTATION_CONFIG_HASH, configHash());
+        String restart = annotation(GoltCluster.ANNOTATION_RESTART);
+        if (restart != null) {
+            podAnnotations.put(GoltCluster.ANNOTATION_RESTART, restart);
+        }
+        ObjectMeta meta = metadata(statefulSetName());
+        meta.setAnnotations(Map.of(ANNOTATION_INITIAL_MEMBERS, initial));
+        return new StatefulSetBuilder()
+                .withMetadata(meta)
+                .withNewSpec()
+                    .withReplicas(statefulSetReplicas)
+                    .withServiceName(headlessServiceName())
+                    .withPodManagementPolicy("Parallel")
+                    .withNewUpdateStrategy().withType("OnDelete").endUpdateStrategy()
+                    .withNewSelector().withMatchLabels(selectorLabels()).endSelector()
+                    .withNewTemplate()
+                        .withNewMetadata().withLabels(labels()).withAnnotations(podAnnotations).endMetadata()
+                        .withNewSpec()
+                            .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
+                            .withNewAffinity().withNewPodAntiAffinity()
+                                .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+                                    .withWeight(100)
+                                    .withNewPodAffinityTerm()
+                                        .withTopologyKey("kubernetes.io/hostname")
+                                        .withNewLabelSelector().withMatchLabels(selectorLabels()).endLabelSelector()
+                                    .endPodAffinityTerm()
+                                .endPreferredDuringSchedulingIgnoredDuringExecution()
+                            .endPodAntiAffinity().endAffinity()
+                            .addNewContainer()
+                                .withName(CONTAINER)
+                                .withImage(spec.image)
+                                .withImagePullPolicy(spec.imagePullPolicy == null ? "IfNotPresent" : spec.imagePullPolicy.name())
+                                .withArgs(args())
+                                .withEnv(downwardApiEnv(initial, peers))
+                                .addNewEnvFrom().withNewConfigMapRef().withName(configMapName()).endConfigMapRef().endEnvFrom()
+                                .addNewPort().withName("raft").withContainerPort(RAFT_PORT).withProtocol("TCP").endPort()
+                                .addNewPort().withName("http").withContainerPort(HTTP_PORT).withProtocol("TCP").endPort()
+                                .withReadinessProbe(probe("/q/health/ready", 5, 3))
+                                .withLivenessProbe(probe("/q/health/live", 30, 6))
+                                .withResources(spec.resources == null ? new ResourceRequirements() : spec.resources)
+                                .addNewVolumeMount().withName(DATA_VOLUME).withMountPath(DATA_PATH).endVolumeMount()
+                            .endContainer()
+                        .endSpec()
+                    .endTemplate()
+                    .withVolumeClaimTemplates(volumeClaimTemplate())
+                .endSpec()
+                .build();
+    }
+
+    private List<String> args() {
+        return List.of(
+                "--id", "$(POD_NAME)",
+                "--address", "$(POD_IP):" + RAFT_PORT,
+                "--http", "$(POD_IP):" + HTTP_PORT,
+                "--advertise", "$(POD_NAME)." + headlessServiceName() + ".$(POD_NAMESPACE).svc.cluster.local:" + RAFT_PORT,
+                "--peers", "$(GOLT_CLUSTER_PEERS)",
+                "--initial-members", "$(GOLT_CLUSTER_INITIAL_MEMBERS)",
+                "--data", DATA_PATH);
+    }
+
+    private static List<EnvVar> downwardApiEnv(String initialMembers, String peers) {
+        return List.of(
+                fieldRef("POD_NAME", "metadata.name"),
+                fieldRef("POD_NAMESPACE", "metadata.namespace"),
+                fieldRef("POD_IP", "status.podIP"),
+                new EnvVarBuilder().withName("GOLT_CLUSTER_PEERS").withValue(peers).build(),
+                new EnvVarBuilder().withName("GOLT_CLUSTER_INITIAL_MEMBERS").withValue(initialMembers).build());
+    }
+
+    private static EnvVar fieldRef(String name, String path) {
+        return new EnvVarBuilder().withName(name)
+                .withNewValueFrom().withNewFieldRef().withFieldPath(path).endFieldRef().endValueFrom()
+                .build();
+    }
+
+    private static Probe probe(String path, int periodSeconds, int failureThreshold) {
+        return new ProbeBuilder()
+                .withNewHttpGet().withPath(path).withPort(new IntOrString("http")).endHttpGet()
+                .withPeriodSeconds(periodSeconds)
+                .withTimeoutSeconds(3)
+                .withFailureThreshold(failureThreshold)
+                .build();
+    }
+
+    private PersistentVolumeClaim volumeClaimTemplate() {
+        StorageSpec storage = spec.storage;
+        String size = storage == null || storage.size == null ? DEFAULT_STORAGE_SIZE : storage.size;
+        return new PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName(DATA_VOLUME).withLabels(labels()).endMetadata()
+                .withNewSpec()
+                    .withAccessModes("ReadWriteOnce")
+                    .withStorageClassName(storage == null ? null : storage.storageClassName)
+                    .withNewResources().addToRequests("storage", new Quantity(size)).endResources()
+                .endSpec()
+                .build();
+    }
+
+    public boolean deleteClaimsOnScaleDown() {
+        return spec.storage != null && spec.storage.claimOnScaleDown == StorageSpec.ClaimPolicy.Delete;
+    }
+
+    public boolean paused() {
+        return Boolean.TRUE.equals(spec.paused) || "true".equalsIgnoreCase(annotation(GoltCluster.ANNOTATION_PAUSED));
+    }
+
+    public String annotation(String key) {
+        Map<String, String> annotations = cluster.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(key);
+    }
+
+    public long readyTimeoutSeconds() {
+        return spec.rollingRestart == null || spec.rollingRestart.readyTimeoutSeconds == null
+                ? 300 : spec.rollingRestart.readyTimeoutSeconds;
+    }
+
+    public long maxLagEntries() {
+        return spec.rollingRestart == null || spec.rollingRestart.maxLagEntries == null
+                ? 100 : spec.rollingRestart.maxLagEntries;
+    }
+
+    public Long snapshotIntervalSeconds() {
+        return spec.snapshots == null ? null : spec.snapshots.intervalSeconds;
+    }
+
+    public String image() {
+        return spec.image;
+    }
+
+    public GoltCluster cluster() {
+        return cluster;
+    }
+}

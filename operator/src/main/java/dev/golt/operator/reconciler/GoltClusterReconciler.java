@@ -1,0 +1,288 @@
+package dev.golt.operator.reconciler;
+
+import dev.golt.operator.OperatorMetrics;
+import dev.golt.operator.crd.GoltCluster;
+import dev.golt.operator.crd.GoltClusterStatus;
+import dev.golt.operator.crd.MemberStatus;
+import dev.golt.operator.dependent.ClientServiceDependent;
+import dev.golt.operator.dependent.DesiredState;
+import dev.golt.operator.dependent.HeadlessServiceDependent;
+import dev.golt.operator.dependent.NodeConfigDependent;
+import dev.golt.operator.dependent.PodDisruptionBudgetDependent;
+import dev.golt.operator.dependent.StatefulSetDependent;
+import dev.golt.operator.model.GoltClusterModel;
+import dev.golt.operator.model.SpecProblem;
+import dev.golt.operator.model.SpecValidator;
+import dev.golt.operator.node.NodeClient;
+import dev.golt.operator.node.NodeStatus;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles one GoltCluster in ordered steps (Strimzi's {@code KafkaReconciler} idea):
+ * validate → dependents → membership → rolling restart → snapshots → status. A step that changes
+ * something or waits for the cluster ends the changing part of this pass; the status is always
+ * written, from the nodes' own {@code /status} answers. Invalid specs and pause skip every change.
+ */
+public class GoltClusterReconciler implements Reconciler<GoltCluster> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GoltClusterReconciler.class);
+    static final Duration BUSY_RESCHEDULE = Duration.ofSeconds(5);
+    static final Duration IDLE_RESCHEDULE = Duration.ofSeconds(30);
+
+    private final KubernetesClient client;
+    private final ClusterObserver observer;
+    private final MembershipStep membership;
+    private final GoltRoller roller;
+    private final SnapshotStep snapshots;
+    private final OperatorMetrics metrics;
+    private final Clock clock;
+
+    private final StatefulSetDependent statefulSet = new StatefulSetDependent();
+    private final HeadlessServiceDependent headlessService = new HeadlessServiceDependent();
+    private final ClientServiceDependent clientService = new ClientServiceDependent();
+    private final NodeConfigDependent nodeConfig = new NodeConfigDependent();
+    private final PodDisruptionBudgetDependent podDisruptionBudget = new PodDisruptionBudgetDependent();
+
+    public GoltClusterReconciler(KubernetesClient client, NodeClient nodes, Function<Pod, URI> endpoints,
+                                 OperatorMetrics metrics, Clock clock) {
+        this.client = client;
+        this.observer = new ClusterObserver(client, nodes, endpoints);
+        this.membership = new MembershipStep(nodes, metrics::membershipChanged);
+        this.metrics = metrics;
+        this.clock = clock;
+        this.snapshots = new SnapshotStep(nodes, clock);
+        this.roller = new GoltRoller(nodes, this::deletePodOf, clock, metrics::podRestarted);
+    }
+
+    private void deletePodOf(String namespace, String podName) {
+        client.pods().inNamespace(namespace).withName(podName).delete();
+    }
+
+    /** Every kind the dependents manage; {@code RbacRequirementsTest} checks them against the RBAC file. */
+    public List<Class<?>> dependentResourceTypes() {
+        return Arrays.asList(statefulSet.resourceType(), headlessService.resourceType(), clientService.resourceType(),
+                nodeConfig.resourceType(), podDisruptionBudget.resourceType());
+    }
+
+    @Override
+    public List<EventSource<?, GoltCluster>> prepareEventSources(EventSourceContext<GoltCluster> context) {
+        List<EventSource<?, GoltCluster>> sources = new ArrayList<>(EventSourceUtils.dependentEventSources(context,
+                statefulSet, headlessService, clientService, nodeConfig, podDisruptionBudget));
+        // Pods are owned by the StatefulSet, not the cluster: map them back by the instance label.
+        sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, GoltCluster.class)
+                .withName("pods")
+                .withLabelSelector(GoltClusterModel.LABEL_MANAGED_BY + "=golt-operator")
+                .withSecondaryToPrimaryMapper(pod -> {
+                    String instance = pod.getMetadata().getLabels().get(GoltClusterModel.LABEL_INSTANCE);
+                    return instance == null ? Set.of() : Set.of(new ResourceID(instance, pod.getMetadata().getNamespace()));
+                })
+                .build(), context));
+        return sources;
+    }
+
+    @Override
+    public synchronized UpdateControl<GoltCluster> reconcile(GoltCluster cluster, Context<GoltCluster> context) {
+        GoltClusterModel model = new GoltClusterModel(cluster);
+        GoltClusterStatus previous = cluster.getStatus() == null ? new GoltClusterStatus() : cluster.getStatus();
+        GoltClusterStatus status = copy(previous);
+        long generation = cluster.getMetadata().getGeneration() == null ? 0 : cluster.getMetadata().getGeneration();
+
+        List<SpecProblem> problems = SpecValidator.validate(cluster.getSpec(), this::storageClassExists);
+        ClusterState state = observer.observe(model);
+        if (status.initialMembers == null || status.initialMembers.isEmpty()) {
+            status.initialMembers = initialMembers(state, model);
+        }
+
+        StepResult outcome;
+        List<SpecProblem> blocking = problems.stream().filter(SpecProblem::blocking).toList();
+        if (!blocking.isEmpty()) {
+            outcome = StepResult.blocked(Conditions.REASON_INVALID_SPEC,
+                    blocking.stream().map(SpecProblem::message).collect(Collectors.joining("; ")));
+        } else if (model.paused()) {
+            outcome = StepResult.blocked(Conditions.REASON_PAUSED, "reconciliation paused; nothing is changed");
+        } else {
+            outcome = applyChanges(cluster, context, model, state, status);
+            state = observer.observe(model);
+        }
+        writeStatus(status, state, model, outcome, problems, generation);
+        boolean busy = outcome.kind() != StepResult.Kind.DONE;
+        Duration next = busy ? BUSY_RESCHEDULE : snapshots.untilNext(state, status.lastSnapshot,
+                        cluster.getMetadata().getCreationTimestamp())
+                .map(d -> d.compareTo(IDLE_RESCHEDULE) < 0 ? d.plusSeconds(1) : IDLE_RESCHEDULE).orElse(IDLE_RESCHEDULE);
+        if (Objects.equals(json(status), json(previous))) {
+            return UpdateControl.<GoltCluster>noUpdate().rescheduleAfter(next);
+        }
+        cluster.setStatus(status);
+        return UpdateControl.patchStatus(cluster).rescheduleAfter(next);
+    }
+
+    private StepResult applyChanges(GoltCluster cluster, Context<GoltCluster> context, GoltClusterModel model,
+                                    ClusterState state, GoltClusterStatus status) {
+        int desired = model.replicas();
+        new DesiredState(model, MembershipStep.statefulSetReplicas(state, desired), status.initialMembers).putInto(context);
+        nodeConfig.reconcile(cluster, context);
+        headlessService.reconcile(cluster, context);
+        clientService.reconcile(cluster, context);
+        if (model.podDisruptionBudgetEnabled()) {
+            podDisruptionBudget.reconcile(cluster, context);
+        } else {
+            podDisruptionBudget.delete(cluster, context);
+        }
+        statefulSet.reconcile(cluster, context);
+
+        StepResult members = membership.reconcile(state, desired);
+        if (!members.isDone()) {
+            return members;
+        }
+        deleteClaimsOfRemovedMembers(model, state);
+        StepResult roll = roller.roll(state);
+        if (!roll.isDone()) {
+            return roll;
+        }
+        if (snapshots.due(state, status.lastSnapshot, cluster.getMetadata().getCreationTimestamp())) {
+            SnapshotStep.Result result = snapshots.snapshot(state);
+            if (result.status() == null) {
+                return StepResult.blocked(SnapshotStep.REASON_SNAPSHOT_FAILED, result.failure());
+            }
+            status.lastSnapshot = result.status();
+            metrics.snapshotTaken();
+        }
+        return StepResult.done();
+    }
+
+    /** Claims of pods above the StatefulSet's size, once their pods are gone, when the spec says so. */
+    private void deleteClaimsOfRemovedMembers(GoltClusterModel model, ClusterState state) {
+        if (!model.deleteClaimsOnScaleDown() || state.statefulSet() == null) {
+            return;
+        }
+        int size = state.statefulSetReplicas();
+        for (PersistentVolumeClaim claim : client.persistentVolumeClaims().inNamespace(model.namespace())
+                .withLabels(model.selectorLabels()).list().getItems()) {
+            String claimName = claim.getMetadata().getName();
+            String podName = claimName.startsWith(GoltClusterModel.DATA_VOLUME + "-")
+                    ? claimName.substring(GoltClusterModel.DATA_VOLUME.length() + 1) : null;
+            int ordinal = model.ordinalOf(podName);
+            if (ordinal >= size && !state.pods().containsKey(podName) && !state.memberIds().contains(podName)) {
+                LOG.info("deleting claim {} of removed member {}", claimName, podName);
+                client.persistentVolumeClaims().inNamespace(model.namespace()).withName(claimName).delete();
+            }
+        }
+    }
+
+    private List<String> initialMembers(ClusterState state, GoltClusterModel model) {
+        if (state.statefulSet() != null) {
+            Map<String, String> annotations = state.statefulSet().getMetadata().getAnnotations();
+            String recorded = annotations == null ? null : annotations.get(GoltClusterModel.ANNOTATION_INITIAL_MEMBERS);
+            if (recorded != null && !recorded.isBlank()) {
+                return List.of(recorded.split(","));
+            }
+        }
+        return model.memberIds(model.replicas());
+    }
+
+    private boolean storageClassExists(String name) {
+        return client.storage().v1().storageClasses().withName(name).get() != null;
+    }
+
+    private void writeStatus(GoltClusterStatus status, ClusterState state, GoltClusterModel model, StepResult outcome,
+                             List<SpecProblem> problems, long generation) {
+        var now = clock.instant();
+        status.observedGeneration = generation;
+        status.replicas = state.pods().size();
+        status.leader = state.leaderId().orElse(null);
+        List<NodeStatus.Member> configured = state.members();
+        List<MemberStatus> members = new ArrayList<>();
+        for (NodeStatus.Member member : configured) {
+            NodeStatus node = state.statuses().get(member.id());
+            members.add(new MemberStatus(member.id(), member.role(), state.healthy(member.id()),
+                    node == null ? null : node.appliedIndex()));
+        }
+        status.members = members;
+        status.readyReplicas = (int) configured.stream().filter(m -> state.healthy(m.id())).count();
+        List<String> ids = model.memberIds(model.replicas());
+        boolean allUpToDate = !state.pods().isEmpty() && state.pods().keySet().stream().allMatch(state::podUpToDate);
+        if (allUpToDate) {
+            status.currentImage = state.pods().keySet().stream().map(state::podImage).filter(Objects::nonNull)
+                    .findFirst().orElse(status.currentImage);
+        }
+
+        boolean available = state.available();
+        var conditions = status.conditions;
+        conditions = Conditions.set(conditions, Conditions.AVAILABLE, available,
+                available ? Conditions.REASON_QUORUM : Conditions.REASON_NO_QUORUM,
+                state.healthyVoters().size() + " of " + state.voters().size() + " voters healthy"
+                        + (status.leader == null ? ", no leader" : ", leader " + status.leader), generation, now);
+        boolean allReady = available && ids.stream().allMatch(state::healthy)
+                && state.voters().size() == ids.size() && configured.size() == ids.size();
+        boolean ready = allReady && outcome.isDone();
+        conditions = Conditions.set(conditions, Conditions.READY, ready,
+                ready ? Conditions.REASON_ALL_MEMBERS_READY : Conditions.REASON_MEMBERS_NOT_READY,
+                status.readyReplicas + " of " + ids.size() + " members ready"
+                        + (outcome.isDone() ? "" : "; " + outcome.message()), generation, now);
+        boolean progressing = outcome.kind() == StepResult.Kind.BUSY
+                || (outcome.kind() == StepResult.Kind.BLOCKED && !Conditions.REASON_PAUSED.equals(outcome.reason())
+                        && !Conditions.REASON_INVALID_SPEC.equals(outcome.reason()));
+        conditions = Conditions.set(conditions, Conditions.PROGRESSING, progressing,
+                outcome.isDone() ? Conditions.REASON_RECONCILED
+                        : outcome.kind() == StepResult.Kind.DEGRADED ? outcome.reason() : outcome.reason(),
+                outcome.isDone() ? "cluster matches the spec" : outcome.message(), generation, now);
+        boolean degraded = outcome.kind() == StepResult.Kind.DEGRADED
+                || Conditions.REASON_INVALID_SPEC.equals(outcome.reason())
+                || (!available && !state.pods().isEmpty() && outcome.kind() != StepResult.Kind.BUSY);
+        String degradedReason = outcome.kind() == StepResult.Kind.DEGRADED || Conditions.REASON_INVALID_SPEC.equals(outcome.reason())
+                ? outcome.reason() : degraded ? Conditions.REASON_NO_QUORUM : Conditions.REASON_AS_EXPECTED;
+        conditions = Conditions.set(conditions, Conditions.DEGRADED, degraded, degradedReason,
+                degraded ? (Conditions.REASON_NO_QUORUM.equals(degradedReason) ? "no quorum of healthy voters"
+                        : outcome.message()) : "", generation, now);
+        List<SpecProblem> warnings = problems.stream().filter(p -> !p.blocking()).toList();
+        conditions = Conditions.set(conditions, Conditions.SPEC_WARNING, !warnings.isEmpty(),
+                warnings.isEmpty() ? Conditions.REASON_NO_WARNINGS : warnings.get(0).reason(),
+                warnings.stream().map(SpecProblem::message).collect(Collectors.joining("; ")), generation, now);
+        status.conditions = conditions;
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<GoltCluster> updateErrorStatus(GoltCluster cluster, Context<GoltCluster> context,
+                                                                   Exception e) {
+        LOG.warn("reconciliation of {} failed", cluster.getMetadata().getName(), e);
+        GoltClusterStatus status = cluster.getStatus() == null ? new GoltClusterStatus() : cluster.getStatus();
+        long generation = cluster.getMetadata().getGeneration() == null ? 0 : cluster.getMetadata().getGeneration();
+        status.conditions = Conditions.set(status.conditions, Conditions.PROGRESSING, true,
+                Conditions.REASON_RECONCILE_ERROR, String.valueOf(e.getMessage()), generation, clock.instant());
+        cluster.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(cluster);
+    }
+
+    private static GoltClusterStatus copy(GoltClusterStatus status) {
+        return io.fabric8.kubernetes.client.utils.Serialization.clone(status);
+    }
+
+    private static String json(Object value) {
+        return io.fabric8.kubernetes.client.utils.Serialization.asJson(value);
+    }
+}
