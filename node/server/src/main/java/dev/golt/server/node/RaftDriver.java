@@ -131,6 +131,10 @@ public final class RaftDriver {
         return id;
     }
 
+    public boolean isRunning() {
+        return running.get() && thread.isAlive();
+    }
+
     public Role role() {
         return role;
     }

@@ -1,0 +1,91 @@
+package dev.golt.server;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+/** Runtime configuration of the node ({@code golt.*}; env {@code GOLT_*}). */
+@ConfigMapping(prefix = "golt")
+public interface GoltConfig {
+
+    Optional<String> id();
+
+    Optional<String> address();
+
+    Optional<String> advertise();
+
+    Optional<String> peers();
+
+    Optional<String> data();
+
+    Optional<String> initialMembers();
+
+    Raft raft();
+
+    Snapshot snapshot();
+
+    Wal wal();
+
+    Storage storage();
+
+    Limits limits();
+
+    @WithDefault("5000")
+    long requestTimeoutMs();
+
+    /** Readiness: how far the applied index may trail the leader's commit index. */
+    @WithDefault("1000")
+    long readyMaxLag();
+
+    /** A learner within this many entries of the leader's log is promoted to voter. */
+    @WithDefault("100")
+    long promoteMaxLag();
+
+    /** How long a stopping leader waits for its leadership transfer. */
+    @WithDefault("3000")
+    long shutdownTransferMs();
+
+    interface Raft {
+        @WithDefault("10")
+        long tickMs();
+
+        @WithDefault("15")
+        int electionTicksMin();
+
+        @WithDefault("30")
+        int electionTicksMax();
+
+        @WithDefault("2")
+        int heartbeatTicks();
+
+        @WithDefault("67108864")
+        int maxMessageBytes();
+    }
+
+    interface Snapshot {
+        @WithDefault("10000")
+        long thresholdEntries();
+
+        @WithDefault("5000")
+        long keepEntries();
+    }
+
+    interface Wal {
+        @WithDefault("true")
+        boolean fsync();
+    }
+
+    interface Storage {
+        Optional<Long> memtableBytes();
+
+        Optional<Long> cacheBytes();
+    }
+
+    interface Limits {
+        @WithDefault("4096")
+        int maxKeyBytes();
+
+        @WithDefault("1048576")
+        int maxValueBytes();
+    }
+}
