@@ -1,7 +1,5 @@
 package dev.golt.raft;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import dev.golt.proto.ConfChange;
 import dev.golt.proto.ConfState;
 import dev.golt.proto.Entry;
 import dev.golt.proto.EntryType;
@@ -47,7 +45,7 @@ final class Membership {
         truncateFrom(ents.get(0).getIndex());
         for (Entry e : ents) {
             if (e.getType() == EntryType.ENTRY_CONF_CHANGE) {
-                changes.add(new Change(e.getIndex(), apply(current(), decode(e))));
+                changes.add(new Change(e.getIndex(), ConfChanges.apply(current(), ConfChanges.decode(e))));
             }
         }
         return !before.equals(current());
@@ -57,68 +55,5 @@ final class Membership {
         while (!changes.isEmpty() && changes.get(changes.size() - 1).index() >= index) {
             changes.remove(changes.size() - 1);
         }
-    }
-
-    static ConfChange decode(Entry e) {
-        try {
-            return ConfChange.parseFrom(e.getData());
-        } catch (InvalidProtocolBufferException ex) {
-            throw new IllegalStateException("conf-change entry " + e.getIndex() + " is not a ConfChange", ex);
-        }
-    }
-
-    /** Whether {@code cc} makes sense against {@code cs}; null when valid, else why not. */
-    static String validate(ConfState cs, ConfChange cc) {
-        String id = cc.getNodeId();
-        boolean voter = cs.getVotersList().contains(id);
-        boolean learner = cs.getLearnersList().contains(id);
-        return switch (cc.getType()) {
-            case CONF_ADD_LEARNER -> id.isEmpty() ? "empty node id" : voter || learner ? id + " is already a member" : null;
-            case CONF_PROMOTE_LEARNER -> learner ? null : id + " is not a learner";
-            case CONF_REMOVE_NODE -> !voter && !learner ? id + " is not a member"
-                    : voter && cs.getVotersCount() == 1 ? "cannot remove the last voter" : null;
-            case CONF_BOOTSTRAP -> "bootstrap is only written by a fresh node";
-            default -> "unknown change " + cc.getType();
-        };
-    }
-
-    static ConfState apply(ConfState cs, ConfChange cc) {
-        String id = cc.getNodeId();
-        ConfState.Builder b = cs.toBuilder();
-        switch (cc.getType()) {
-            case CONF_BOOTSTRAP -> {
-                return cc.getConfState();
-            }
-            case CONF_ADD_LEARNER -> {
-                if (cs.getVotersList().contains(id) || cs.getLearnersList().contains(id)) {
-                    return cs;
-                }
-                b.addLearners(id);
-                if (!cc.getAddress().isEmpty()) {
-                    b.putAddresses(id, cc.getAddress());
-                }
-            }
-            case CONF_PROMOTE_LEARNER -> {
-                if (!cs.getLearnersList().contains(id)) {
-                    return cs;
-                }
-                b.clearLearners().addAllLearners(without(cs.getLearnersList(), id)).addVoters(id);
-            }
-            case CONF_REMOVE_NODE -> {
-                b.clearVoters().addAllVoters(without(cs.getVotersList(), id));
-                b.clearLearners().addAllLearners(without(cs.getLearnersList(), id));
-                b.removeAddresses(id);
-            }
-            default -> {
-                return cs;
-            }
-        }
-        return b.build();
-    }
-
-    private static List<String> without(List<String> ids, String id) {
-        List<String> out = new ArrayList<>(ids);
-        out.remove(id);
-        return out;
     }
 }

@@ -241,6 +241,10 @@ final class RaftLog {
 
     // ---- Ready / advance ---------------------------------------------------------------------
 
+    boolean hasUnstableEntries() {
+        return !unstable.isEmpty();
+    }
+
     List<Entry> unstableEntries() {
         return unstable.isEmpty() ? List.of() : List.copyOf(unstable);
     }

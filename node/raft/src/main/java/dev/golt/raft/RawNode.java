@@ -205,7 +205,7 @@ public final class RawNode implements RaftNode {
         if (membership.lastChangeIndex() > log.committed) {
             throw new ProposalDroppedException("membership change at " + membership.lastChangeIndex() + " is not committed yet");
         }
-        String invalid = Membership.validate(membership.current(), change);
+        String invalid = ConfChanges.validate(membership.current(), change);
         if (invalid != null) {
             throw new ProposalDroppedException(invalid);
         }
@@ -287,9 +287,9 @@ public final class RawNode implements RaftNode {
             return false;
         }
         flush();
-        return !softState().equals(prevSoft)
+        return !lead.equals(prevSoft.leader()) || role != prevSoft.role()
                 || !hardState().equals(prevHard)
-                || !log.unstableEntries().isEmpty()
+                || log.hasUnstableEntries()
                 || log.pendingSnapshot() != null
                 || !msgs.isEmpty()
                 || !readStates.isEmpty()
@@ -350,6 +350,20 @@ public final class RawNode implements RaftNode {
     public boolean mayBeSentBeforePersist(Message m) {
         return m.getFrom().equals(id)
                 && (m.getType() == MessageType.MSG_APP || m.getType() == MessageType.MSG_HEARTBEAT);
+    }
+
+    /** This node's role, without the cost of {@link #status()}. */
+    public Role role() {
+        return role;
+    }
+
+    public long term() {
+        return term;
+    }
+
+    /** The leader this node knows of, or the empty string. */
+    public String leader() {
+        return lead;
     }
 
     @Override

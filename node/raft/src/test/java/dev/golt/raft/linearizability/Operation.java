@@ -1,0 +1,104 @@
+package dev.golt.raft.linearizability;
+
+import java.util.Objects;
+
+/**
+ * One client operation on a key-value register: its input, when it was invoked and returned (on
+ * the {@link History}'s clock), and its output if known. An operation whose outcome is unknown
+ * (timed out, connection lost) may or may not have taken effect at any time after its invocation.
+ */
+public final class Operation {
+
+    public enum Kind { PUT, GET, DELETE, CAS }
+
+    /** Return time of an operation whose outcome is unknown. */
+    public static final long NEVER = Long.MAX_VALUE;
+
+    private final Kind kind;
+    private final String key;
+    private final String value;
+    private final String expected;
+    final int client;
+    long invokedAt;
+    long returnedAt = NEVER;
+    /** GET: value read (null = absent). */
+    String readValue;
+    /** DELETE: found; CAS: success. */
+    boolean flag;
+    boolean failed;
+
+    private Operation(Kind kind, String key, String value, String expected, int client) {
+        this.kind = Objects.requireNonNull(kind);
+        this.key = Objects.requireNonNull(key);
+        this.value = value;
+        this.expected = expected;
+        this.client = client;
+    }
+
+    public static Operation put(int client, String key, String value) {
+        return new Operation(Kind.PUT, key, Objects.requireNonNull(value), null, client);
+    }
+
+    public static Operation get(int client, String key) {
+        return new Operation(Kind.GET, key, null, null, client);
+    }
+
+    public static Operation delete(int client, String key) {
+        return new Operation(Kind.DELETE, key, null, null, client);
+    }
+
+    /** Compare-and-set: {@code expected == null} means "must be absent", {@code value == null} deletes. */
+    public static Operation cas(int client, String key, String expected, String value) {
+        return new Operation(Kind.CAS, key, value, expected, client);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String value() {
+        return value;
+    }
+
+    public String expected() {
+        return expected;
+    }
+
+    public int client() {
+        return client;
+    }
+
+    public long invokedAt() {
+        return invokedAt;
+    }
+
+    public long returnedAt() {
+        return returnedAt;
+    }
+
+    public boolean known() {
+        return returnedAt != NEVER;
+    }
+
+    @Override
+    public String toString() {
+        String in = switch (kind) {
+            case PUT -> "put(" + key + "," + value + ")";
+            case GET -> "get(" + key + ")";
+            case DELETE -> "delete(" + key + ")";
+            case CAS -> "cas(" + key + "," + expected + "->" + value + ")";
+        };
+        String out = !known() ? "?" : switch (kind) {
+            case PUT -> "ok";
+            case GET -> String.valueOf(readValue);
+            case DELETE -> flag ? "found" : "absent";
+            case CAS -> flag ? "swapped" : "failed";
+        };
+        return "c" + client + " " + in + " -> " + out + " [" + invokedAt + ", "
+                + (known() ? String.valueOf(returnedAt) : "inf") + "]";
+    }
+}

@@ -1,0 +1,687 @@
+package dev.golt.raft.sim;
+
+import dev.golt.proto.ConfChange;
+import dev.golt.proto.ConfChangeType;
+import dev.golt.proto.ConfState;
+import dev.golt.proto.Entry;
+import dev.golt.proto.EntryType;
+import dev.golt.proto.Message;
+import dev.golt.proto.MessageType;
+import dev.golt.proto.SnapshotMetadata;
+import dev.golt.raft.ConfChanges;
+import dev.golt.raft.MemoryStorage;
+import dev.golt.raft.ProposalDroppedException;
+import dev.golt.raft.RaftConfig;
+import dev.golt.raft.RawNode;
+import dev.golt.raft.ReadState;
+import dev.golt.raft.Ready;
+import dev.golt.raft.Role;
+import dev.golt.raft.linearizability.History;
+import dev.golt.raft.linearizability.LinearizabilityChecker;
+import dev.golt.raft.linearizability.Operation;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One deterministic run of a simulated Golt cluster: N {@link RawNode}s with in-memory storage, a
+ * network that delays, drops, duplicates and reorders messages and can be partitioned (also in one
+ * direction only), crashes that lose everything not yet persisted, restarts, leadership transfers,
+ * membership changes, snapshots with compaction, and clients that write and read. Everything is
+ * derived from the seed, so a failing seed replays exactly.
+ */
+public final class Simulation {
+
+    /** Fault mix and shape of one run, all derived from the seed. */
+    public record Options(int nodes, int chaosTicks, int quietTicks, double drop, double duplicate, int maxDelay,
+                          double crash, double partition, double transfer, double confChange, double snapshot,
+                          double clientRate, int clients, int keys, int maxMsgEntries, int maxInflight) {
+
+        public static Options forSeed(long seed) {
+            Random r = new Random(seed * 0x9E3779B97F4A7C15L + 7);
+            int[] sizes = {3, 5, 7};
+            return new Options(sizes[(int) Math.floorMod(seed, 3L)], 300, 200,
+                    r.nextDouble() * 0.15, r.nextDouble() * 0.05, 1 + r.nextInt(4),
+                    r.nextDouble() * 0.02, r.nextDouble() * 0.03, r.nextDouble() * 0.01,
+                    r.nextDouble() * 0.02, r.nextDouble() * 0.03,
+                    0.2 + r.nextDouble() * 0.5, 2 + r.nextInt(4), 1 + r.nextInt(3), 1 + r.nextInt(8), 1 + r.nextInt(4));
+        }
+    }
+
+    /** A failed run: which seed, which property, and what happened last. */
+    public static final class Failure extends RuntimeException {
+        public final long seed;
+        public final String invariant;
+
+        Failure(long seed, String invariant, String detail, List<String> trace, Throwable cause) {
+            super("seed " + seed + " violated " + invariant + ": " + detail
+                    + "\nreplay: ./mvnw -B -pl node/raft -am test -Dtest=SimulationTest -Dsurefire.failIfNoSpecifiedTests=false -Dsim.seed=" + seed
+                    + "\nlast events:\n  " + String.join("\n  ", trace), cause);
+            this.seed = seed;
+            this.invariant = invariant;
+        }
+    }
+
+    private record SnapshotData(SnapshotMetadata meta, Map<String, String> kv) {}
+
+    private record Envelope(Message msg, long deliverAt, long seq, SnapshotData snapshot) {}
+
+    private record PendingWrite(Operation op, String node, int incarnation, long deadline) {}
+
+    private record PendingRead(Operation op, String node, int incarnation, long deadline, long[] index) {}
+
+    private final class SimNode {
+        final String id;
+        final ConfState bootstrap;
+        final MemoryStorage storage = new MemoryStorage();
+        RawNode raft;
+        int incarnation;
+        long restartAt = -1;
+        Map<String, String> kv = new TreeMap<>();
+        long applied;
+        SnapshotData snapshot;
+        final Map<Long, SnapshotData> incoming = new HashMap<>();
+        long commitChecked;
+
+        SimNode(String id, ConfState bootstrap) {
+            this.id = id;
+            this.bootstrap = bootstrap;
+        }
+
+        boolean up() {
+            return raft != null;
+        }
+
+        void start() {
+            incarnation++;
+            RaftConfig c = new RaftConfig(id, 10, 20, 2, 4096, options.maxMsgEntries(), options.maxInflight(),
+                    true, true, seed * 31 + id.hashCode() * 17L + incarnation);
+            raft = new RawNode(c, storage, bootstrap);
+            kv = snapshot == null ? new TreeMap<>() : new TreeMap<>(snapshot.kv());
+            applied = storage.firstIndex() - 1;
+            incoming.clear();
+        }
+    }
+
+    private final long seed;
+    private final Options options;
+    private final Random rnd;
+    private final Map<String, SimNode> nodes = new LinkedHashMap<>();
+    private final List<String> spareIds = new ArrayList<>();
+    private final PriorityQueue<Envelope> network = new PriorityQueue<>(
+            (a, b) -> a.deliverAt() != b.deliverAt() ? Long.compare(a.deliverAt(), b.deliverAt()) : Long.compare(a.seq(), b.seq()));
+    private final Set<String> cut = new HashSet<>();
+    private final Invariants invariants = new Invariants();
+    private final History history = new History();
+    private final Map<Long, PendingWrite> writes = new HashMap<>();
+    private final Map<String, PendingRead> reads = new HashMap<>();
+    private final Map<Integer, Long> clientBusy = new HashMap<>();
+    /** The last events, as strings or (formatted only on failure) messages. */
+    private final ArrayDeque<Object[]> trace = new ArrayDeque<>();
+    private long now;
+    private long seq;
+    private long nextOp = 1;
+    private long nextValue = 1;
+    private boolean chaos = true;
+    private long livenessDone = -1;
+    private long committedWrites;
+
+    public Simulation(long seed, Options options) {
+        this.seed = seed;
+        this.options = options;
+        this.rnd = new Random(seed);
+    }
+
+    public Simulation(long seed) {
+        this(seed, Options.forSeed(seed));
+    }
+
+    /** Runs the whole scenario; throws {@link Failure} on any violated property. */
+    public Summary run() {
+        try {
+            runUnchecked();
+        } catch (Invariants.Violation v) {
+            throw new Failure(seed, v.invariant, v.getMessage(), formatTrace(), v);
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw new Failure(seed, "no exception in the core", e.toString(), formatTrace(), e);
+        }
+        return new Summary(seed, options.nodes(), committedWrites, invariants.maxCommitted(), history.operations().size());
+    }
+
+    public record Summary(long seed, int nodes, long writes, long committed, long operations) {}
+
+    private void runUnchecked() {
+        ConfState.Builder cs = ConfState.newBuilder();
+        for (int i = 1; i <= options.nodes(); i++) {
+            cs.addVoters("n" + i).putAddresses("n" + i, "10.0.0." + i + ":7000");
+        }
+        for (int i = 1; i <= options.nodes(); i++) {
+            SimNode n = new SimNode("n" + i, cs.build());
+            nodes.put(n.id, n);
+            n.start();
+        }
+        for (int i = options.nodes() + 1; i <= options.nodes() + 3; i++) {
+            spareIds.add("n" + i);
+        }
+        long end = options.chaosTicks() + options.quietTicks();
+        for (now = 0; now < end; now++) {
+            if (now == options.chaosTicks()) {
+                heal();
+            }
+            if (chaos) {
+                faults();
+            }
+            clients();
+            for (SimNode n : nodes.values()) {
+                if (n.up()) {
+                    n.raft.tick();
+                }
+            }
+            for (int round = 0; round < 8; round++) {
+                boolean moved = processAll();
+                moved |= deliverDue();
+                if (!moved) {
+                    break;
+                }
+            }
+            expire();
+        }
+        if (livenessDone < 0) {
+            throw new Invariants.Violation("Liveness", "no write committed within " + options.quietTicks()
+                    + " ticks after faults healed");
+        }
+        String leader = leader();
+        if (leader != null) {
+            invariants.leaderComplete(leader, nodes.get(leader).raft.term(), nodes.get(leader).storage);
+        }
+        LinearizabilityChecker.Result lin = LinearizabilityChecker.check(history);
+        if (!lin.linearizable()) {
+            throw new Invariants.Violation("Linearizability", lin.toString());
+        }
+    }
+
+    // ---- faults -------------------------------------------------------------------------------------
+
+    private void faults() {
+        List<SimNode> all = new ArrayList<>(nodes.values());
+        if (rnd.nextDouble() < options.crash()) {
+            long down = all.stream().filter(n -> !n.up()).count();
+            SimNode n = all.get(rnd.nextInt(all.size()));
+            if (n.up() && down < (options.nodes() - 1) / 2 + 1) {
+                crash(n);
+                n.restartAt = now + 5 + rnd.nextInt(40);
+            }
+        }
+        for (SimNode n : all) {
+            if (!n.up() && n.restartAt >= 0 && now >= n.restartAt) {
+                n.start();
+                note(n.id + " restarted " + n.raft);
+            }
+        }
+        if (rnd.nextDouble() < options.partition()) {
+            cut.clear();
+            List<String> ids = new ArrayList<>(nodes.keySet());
+            Collections.shuffle(ids, rnd);
+            if (rnd.nextBoolean()) {
+                int k = 1 + rnd.nextInt(Math.max(1, ids.size() / 2));
+                Set<String> side = new HashSet<>(ids.subList(0, k));
+                for (String a : ids) {
+                    for (String b : ids) {
+                        if (side.contains(a) != side.contains(b)) {
+                            cut.add(a + ">" + b);
+                        }
+                    }
+                }
+                note("partition " + side + " | rest");
+            } else {
+                int links = 1 + rnd.nextInt(ids.size());
+                for (int i = 0; i < links; i++) {
+                    String a = ids.get(rnd.nextInt(ids.size()));
+                    String b = ids.get(rnd.nextInt(ids.size()));
+                    cut.add(a + ">" + b);
+                }
+                note("one-way cuts " + cut);
+            }
+        } else if (!cut.isEmpty() && rnd.nextDouble() < 0.05) {
+            cut.clear();
+            note("partition healed");
+        }
+        String leader = leader();
+        if (leader == null) {
+            return;
+        }
+        RawNode l = nodes.get(leader).raft;
+        if (rnd.nextDouble() < options.transfer()) {
+            List<String> voters = new ArrayList<>(l.status().confState().getVotersList());
+            String to = rnd.nextInt(4) == 0 ? "" : voters.get(rnd.nextInt(voters.size()));
+            note(leader + " transfers leadership to " + (to.isEmpty() ? "most up-to-date" : to));
+            l.transferLeadership(to);
+        }
+        if (rnd.nextDouble() < options.confChange()) {
+            changeMembership(leader, l);
+        }
+        if (rnd.nextDouble() < options.snapshot()) {
+            SimNode n = all.get(rnd.nextInt(all.size()));
+            if (n.up()) {
+                snapshot(n);
+            }
+        }
+    }
+
+    private void changeMembership(String leader, RawNode l) {
+        ConfState cs = l.status().confState();
+        ConfChange cc;
+        int pick = rnd.nextInt(3);
+        if (pick == 0 && !spareIds.isEmpty()) {
+            String id = spareIds.remove(0);
+            SimNode n = new SimNode(id, ConfState.getDefaultInstance());
+            nodes.put(id, n);
+            n.start();
+            cc = ConfChange.newBuilder().setType(ConfChangeType.CONF_ADD_LEARNER).setNodeId(id).setAddress(id + ":7000").build();
+        } else if (pick == 1 && cs.getLearnersCount() > 0) {
+            cc = ConfChange.newBuilder().setType(ConfChangeType.CONF_PROMOTE_LEARNER)
+                    .setNodeId(cs.getLearners(rnd.nextInt(cs.getLearnersCount()))).build();
+        } else {
+            List<String> members = new ArrayList<>(cs.getVotersList());
+            members.addAll(cs.getLearnersList());
+            String id = members.get(rnd.nextInt(members.size()));
+            if (cs.getVotersList().contains(id) && cs.getVotersCount() <= 3) {
+                return;
+            }
+            cc = ConfChange.newBuilder().setType(ConfChangeType.CONF_REMOVE_NODE).setNodeId(id).build();
+        }
+        try {
+            long idx = l.proposeConfChange(cc);
+            note(leader + " proposed " + cc.getType() + " " + cc.getNodeId() + " at " + idx);
+        } catch (ProposalDroppedException e) {
+            note(leader + " refused " + cc.getType() + " " + cc.getNodeId() + ": " + e.getMessage());
+        }
+    }
+
+    private void snapshot(SimNode n) {
+        long index = n.applied;
+        if (index <= n.storage.snapshotMetadata().getIndex() || index < n.storage.firstIndex()) {
+            return;
+        }
+        SnapshotMetadata meta = SnapshotMetadata.newBuilder().setIndex(index).setTerm(n.storage.term(index))
+                .setConfState(appliedConf(n, index)).build();
+        n.storage.createSnapshot(meta);
+        n.snapshot = new SnapshotData(meta, new TreeMap<>(n.kv));
+        long upTo = Math.max(n.storage.firstIndex() - 1, index - rnd.nextInt(4));
+        n.storage.compact(upTo);
+        note(n.id + " snapshot at " + index + ", compacted to " + upTo);
+    }
+
+    /** Membership as of {@code index}: the previous snapshot's plus the conf changes up to index. */
+    private ConfState appliedConf(SimNode n, long index) {
+        ConfState cs = n.snapshot != null ? n.snapshot.meta().getConfState() : ConfState.getDefaultInstance();
+        // Compaction never goes past the node's own snapshot, so the entries after it are all there.
+        long from = n.snapshot == null ? n.storage.firstIndex() : n.snapshot.meta().getIndex() + 1;
+        for (Entry e : n.storage.entries(from, index + 1, Long.MAX_VALUE)) {
+            if (e.getType() == EntryType.ENTRY_CONF_CHANGE) {
+                cs = ConfChanges.apply(cs, ConfChanges.decode(e));
+            }
+        }
+        return cs;
+    }
+
+    private void crash(SimNode n) {
+        if (n.raft.hasReady()) {
+            // Crash after sending what may go out before the fsync, but before the fsync.
+            Ready rd = n.raft.ready();
+            for (Message m : rd.messages()) {
+                if (n.raft.mayBeSentBeforePersist(m)) {
+                    send(m);
+                }
+            }
+        }
+        note(n.id + " crashed " + n.raft);
+        n.raft = null;
+    }
+
+    private void heal() {
+        chaos = false;
+        cut.clear();
+        for (SimNode n : nodes.values()) {
+            if (!n.up()) {
+                n.start();
+                note(n.id + " restarted for the quiet phase");
+            }
+        }
+        note("faults healed");
+    }
+
+    // ---- clients ------------------------------------------------------------------------------------
+
+    private void clients() {
+        for (int c = 0; c < options.clients(); c++) {
+            if (clientBusy.containsKey(c) || rnd.nextDouble() >= options.clientRate()) {
+                continue;
+            }
+            List<SimNode> up = nodes.values().stream().filter(SimNode::up).toList();
+            if (up.isEmpty()) {
+                return;
+            }
+            SimNode target = up.get(rnd.nextInt(up.size()));
+            String leader = leader();
+            if (leader != null && rnd.nextInt(3) > 0) {
+                target = nodes.get(leader);
+            }
+            String key = "k" + rnd.nextInt(options.keys());
+            int kind = rnd.nextInt(20);
+            if (kind < 7) {
+                read(c, target, key);
+            } else {
+                write(c, target, key, kind);
+            }
+        }
+        if (!chaos && livenessDone < 0 && leader() != null && !clientBusy.containsKey(-1)) {
+            write(-1, nodes.get(leader()), "probe", 7);
+        }
+    }
+
+    private void read(int client, SimNode n, String key) {
+        String ctx = "read-" + nextOp++;
+        try {
+            n.raft.readIndex(ctx.getBytes(StandardCharsets.UTF_8));
+        } catch (ProposalDroppedException e) {
+            return;
+        }
+        Operation op = history.invoke(Operation.get(client, key));
+        reads.put(ctx, new PendingRead(op, n.id, n.incarnation, now + 60, new long[] {-1}));
+        clientBusy.put(client, now);
+    }
+
+    private void write(int client, SimNode n, String key, int kind) {
+        long opId = nextOp++;
+        String value = "v" + nextValue++;
+        KvCommand cmd;
+        Operation op;
+        if (kind < 14) {
+            cmd = new KvCommand(opId, 'P', key, value, null);
+            op = Operation.put(client, key, value);
+        } else if (kind < 16) {
+            cmd = new KvCommand(opId, 'D', key, null, null);
+            op = Operation.delete(client, key);
+        } else {
+            String expected = rnd.nextInt(3) == 0 ? null : "v" + Math.max(1, nextValue - 1 - rnd.nextInt(4));
+            String newValue = rnd.nextInt(5) == 0 ? null : value;
+            cmd = new KvCommand(opId, 'C', key, newValue, expected);
+            op = Operation.cas(client, key, expected, newValue);
+        }
+        try {
+            n.raft.propose(cmd.encode());
+        } catch (ProposalDroppedException e) {
+            return;
+        }
+        history.invoke(op);
+        writes.put(opId, new PendingWrite(op, n.id, n.incarnation, now + 80));
+        clientBusy.put(client, now);
+    }
+
+    private void expire() {
+        for (Iterator<PendingWrite> it = writes.values().iterator(); it.hasNext(); ) {
+            PendingWrite w = it.next();
+            if (now >= w.deadline()) {
+                it.remove();
+                clientBusy.remove(w.op().client());
+                history.unknown(w.op());
+            }
+        }
+        for (Iterator<PendingRead> it = reads.values().iterator(); it.hasNext(); ) {
+            PendingRead r = it.next();
+            if (now >= r.deadline()) {
+                it.remove();
+                clientBusy.remove(r.op().client());
+            }
+        }
+    }
+
+    private void applyCommand(SimNode n, Entry e) {
+        KvCommand cmd = KvCommand.decode(e.getData().toByteArray());
+        boolean flag;
+        switch (cmd.kind()) {
+            case 'P' -> {
+                n.kv.put(cmd.key(), cmd.value());
+                flag = true;
+            }
+            case 'D' -> flag = n.kv.remove(cmd.key()) != null;
+            default -> {
+                flag = java.util.Objects.equals(n.kv.get(cmd.key()), cmd.expected());
+                if (flag) {
+                    if (cmd.value() == null) {
+                        n.kv.remove(cmd.key());
+                    } else {
+                        n.kv.put(cmd.key(), cmd.value());
+                    }
+                }
+            }
+        }
+        PendingWrite w = writes.get(cmd.opId());
+        if (w != null && w.node().equals(n.id) && w.incarnation() == n.incarnation) {
+            writes.remove(cmd.opId());
+            clientBusy.remove(w.op().client());
+            committedWrites++;
+            switch (cmd.kind()) {
+                case 'P' -> history.putOk(w.op());
+                case 'D' -> history.deleteOk(w.op(), flag);
+                default -> history.casOk(w.op(), flag);
+            }
+            if (w.op().client() == -1 && livenessDone < 0) {
+                livenessDone = now;
+            }
+        }
+    }
+
+    private void serveReads(SimNode n) {
+        for (Iterator<PendingRead> it = reads.values().iterator(); it.hasNext(); ) {
+            PendingRead r = it.next();
+            if (r.node().equals(n.id) && r.incarnation() == n.incarnation && r.index()[0] >= 0 && n.applied >= r.index()[0]) {
+                it.remove();
+                clientBusy.remove(r.op().client());
+                history.getOk(r.op(), n.kv.get(r.op().key()));
+            }
+        }
+    }
+
+    // ---- Ready processing and network ---------------------------------------------------------------
+
+    private boolean processAll() {
+        boolean moved = false;
+        List<SimNode> order = new ArrayList<>(nodes.values());
+        Collections.shuffle(order, rnd);
+        for (SimNode n : order) {
+            while (n.up() && n.raft.hasReady()) {
+                moved = true;
+                handleReady(n, n.raft.ready());
+            }
+        }
+        return moved;
+    }
+
+    private void handleReady(SimNode n, Ready rd) {
+        RawNode raft = n.raft;
+        boolean becameLeader = rd.softState() != null && rd.softState().role() == Role.LEADER;
+        if (rd.softState() != null) {
+            note(n.id + " is " + rd.softState().role() + " (leader " + rd.softState().leader() + ") term "
+                    + raft.term());
+        }
+        for (Message m : rd.messages()) {
+            if (raft.mayBeSentBeforePersist(m)) {
+                send(m);
+            }
+        }
+        if (rd.snapshot() != null) {
+            SnapshotData data = n.incoming.remove(rd.snapshot().getIndex());
+            if (data == null) {
+                throw new IllegalStateException(n.id + " got a snapshot Ready without its data");
+            }
+            invariants.snapshotInstalled(n.id, rd.snapshot());
+            n.storage.applySnapshot(rd.snapshot());
+            n.snapshot = data;
+            n.kv = new TreeMap<>(data.kv());
+            n.applied = rd.snapshot().getIndex();
+            n.commitChecked = Math.max(n.commitChecked, n.applied);
+            note(n.id + " installed snapshot " + rd.snapshot().getIndex() + "/" + rd.snapshot().getTerm());
+        }
+        n.storage.append(rd.entries());
+        invariants.appendedEntries(n.id, n.storage, rd.entries());
+        if (rd.hardState() != null) {
+            n.storage.setHardState(rd.hardState());
+            long commit = rd.hardState().getCommit();
+            for (long i = Math.max(n.commitChecked + 1, n.storage.firstIndex()); i <= commit; i++) {
+                invariants.committed(n.id, n.storage.entries(i, i + 1, Long.MAX_VALUE).get(0), "committed");
+            }
+            n.commitChecked = Math.max(n.commitChecked, commit);
+        }
+        if (becameLeader) {
+            long term = raft.term();
+            invariants.leaderElected(n.id, term);
+            invariants.leaderComplete(n.id, term, n.storage);
+        }
+        for (Message m : rd.messages()) {
+            if (!raft.mayBeSentBeforePersist(m)) {
+                send(m);
+            }
+        }
+        for (Entry e : rd.committedEntries()) {
+            if (e.getIndex() <= n.applied) {
+                continue;
+            }
+            if (e.getIndex() != n.applied + 1) {
+                throw new Invariants.Violation("State Machine Safety", n.id + " applies " + e.getIndex() + " after " + n.applied);
+            }
+            invariants.committed(n.id, e, "applied");
+            if (e.getType() == EntryType.ENTRY_NORMAL && !e.getData().isEmpty()) {
+                applyCommand(n, e);
+            }
+            n.applied = e.getIndex();
+        }
+        for (ReadState rs : rd.readStates()) {
+            PendingRead r = reads.get(new String(rs.context(), StandardCharsets.UTF_8));
+            if (r != null && r.node().equals(n.id) && r.incarnation() == n.incarnation) {
+                r.index()[0] = rs.index();
+            }
+        }
+        raft.advance(rd);
+        serveReads(n);
+    }
+
+    private void send(Message m) {
+        SnapshotData snap = null;
+        if (m.getType() == MessageType.MSG_SNAP) {
+            snap = nodes.get(m.getFrom()).snapshot;
+            if (snap == null || snap.meta().getIndex() != m.getSnapshot().getIndex()) {
+                throw new IllegalStateException(m.getFrom() + " sent snapshot " + m.getSnapshot().getIndex()
+                        + " it does not have");
+            }
+        }
+        if (chaos && rnd.nextDouble() < options.drop()) {
+            if (snap != null) {
+                network.add(new Envelope(m, now + 1, seq++, null));
+            }
+            return;
+        }
+        int copies = chaos && rnd.nextDouble() < options.duplicate() ? 2 : 1;
+        for (int i = 0; i < copies; i++) {
+            long delay = chaos ? (rnd.nextInt(3) == 0 ? rnd.nextInt(options.maxDelay() + 1) : 0) : 0;
+            network.add(new Envelope(m, now + delay, seq++, snap));
+        }
+    }
+
+    private boolean deliverDue() {
+        boolean moved = false;
+        List<Envelope> due = new ArrayList<>();
+        while (!network.isEmpty() && network.peek().deliverAt() <= now) {
+            due.add(network.poll());
+        }
+        for (Envelope env : due) {
+            Message m = env.msg();
+            SimNode to = nodes.get(m.getTo());
+            boolean snapMsg = m.getType() == MessageType.MSG_SNAP;
+            boolean ok = to != null && to.up() && !cut.contains(m.getFrom() + ">" + m.getTo())
+                    && !(snapMsg && env.snapshot() == null);
+            if (ok) {
+                moved = true;
+                noteMessage(m);
+                if (snapMsg) {
+                    to.incoming.put(m.getSnapshot().getIndex(), env.snapshot());
+                }
+                to.raft.step(m);
+            }
+            if (snapMsg) {
+                SimNode from = nodes.get(m.getFrom());
+                if (from != null && from.up()) {
+                    from.raft.reportSnapshot(m.getTo(), ok);
+                }
+            }
+        }
+        return moved;
+    }
+
+    private String leader() {
+        String leader = null;
+        long best = -1;
+        for (SimNode n : nodes.values()) {
+            if (n.up() && n.raft.role() == Role.LEADER && n.raft.term() > best) {
+                leader = n.id;
+                best = n.raft.term();
+            }
+        }
+        return leader;
+    }
+
+    private List<String> formatTrace() {
+        List<String> out = new ArrayList<>();
+        for (Object[] e : trace) {
+            out.add("t=" + e[0] + " " + (e[1] instanceof Message m ? format(m) : e[1]));
+        }
+        return out;
+    }
+
+    private void noteMessage(Message m) {
+        remember(m);
+    }
+
+    private static String format(Message m) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(m.getFrom()).append("->").append(m.getTo()).append(' ').append(m.getType().name().substring(4))
+                .append(" t").append(m.getTerm());
+        switch (m.getType()) {
+            case MSG_APP -> sb.append(" prev=").append(m.getIndex()).append('/').append(m.getLogTerm())
+                    .append(" n=").append(m.getEntriesCount()).append(" commit=").append(m.getCommit());
+            case MSG_APP_RESP -> sb.append(m.getReject() ? " reject " + m.getIndex() + " hint=" + m.getRejectHint()
+                    + "/" + m.getHintTerm() : " match=" + m.getIndex());
+            case MSG_VOTE, MSG_PRE_VOTE -> sb.append(" last=").append(m.getIndex()).append('/').append(m.getLogTerm());
+            case MSG_VOTE_RESP, MSG_PRE_VOTE_RESP -> sb.append(m.getReject() ? " rejected" : " granted");
+            case MSG_HEARTBEAT -> sb.append(" commit=").append(m.getCommit());
+            case MSG_SNAP -> sb.append(" snap=").append(m.getSnapshot().getIndex()).append('/').append(m.getSnapshot().getTerm());
+            default -> { }
+        }
+        return sb.toString();
+    }
+
+    private void note(String s) {
+        remember(s);
+    }
+
+    private void remember(Object o) {
+        if (trace.size() >= 100) {
+            trace.removeFirst();
+        }
+        trace.addLast(new Object[] {now, o});
+    }
+}
