@@ -23,16 +23,18 @@ import java.util.Optional;
  *       StatefulSet's {@code status.updateRevision} (the StatefulSet uses {@code OnDelete}, so a
  *       new template never restarts anything by itself), or it carries the annotation
  *       {@code golt.dev/restart=true}. None: the roll is done.</li>
- *   <li>Every member that does <em>not</em> need a restart must be healthy (pod ready, node
+ *   <li>Every member (voter or expected pod) that does <em>not</em> need a restart must be healthy (pod ready, node
  *       answers, follows the leader, applied index within {@code maxLagEntries} of the leader's
  *       commit index). A missing or unhealthy one means the previous restart has not settled:
  *       wait; if it has been unhealthy longer than {@code readyTimeoutSeconds} since its pod was
  *       created, stop the roll and report {@code Degraded}.</li>
  *   <li>Pick the next pod: unhealthy pods needing a restart first (restarting them cannot lower
  *       the number of healthy voters), then followers by ordinal, the leader last.</li>
- *   <li>Quorum check: after taking the candidate down, the healthy voters must still be a majority
- *       of the voters. Otherwise refuse (blocked) and retry later. A one-member cluster is the only
- *       exception: it cannot be restarted without an outage.</li>
+ *   <li>Quorum check: after taking a healthy candidate down, the healthy voters must still be a
+ *       majority of the voters. Otherwise refuse (blocked, {@code QuorumAtRisk}) and retry later; a
+ *       two-member cluster therefore never rolls by itself. Restarting an unhealthy candidate
+ *       lowers nothing and is allowed; so is restarting a one-member cluster, which cannot be
+ *       restarted without an outage.</li>
  *   <li>If the candidate is the leader, ask it to hand leadership to the most up-to-date healthy
  *       follower ({@code /admin/transfer-leadership}) and stop: the next call sees it as a
  *       follower and restarts it.</li>
@@ -77,7 +79,8 @@ public final class GoltRoller {
         List<String> voters = state.voters();
         List<String> healthyAfter = new ArrayList<>(state.healthyVoters());
         healthyAfter.remove(candidate);
-        boolean safe = voters.size() <= 1 || healthyAfter.size() >= ClusterState.quorum(voters.size());
+        boolean safe = voters.size() <= 1 || !state.healthy(candidate)
+                || healthyAfter.size() >= ClusterState.quorum(voters.size());
         if (!safe) {
             return StepResult.blocked(REASON_QUORUM_AT_RISK, "restarting " + candidate + " would leave "
                     + healthyAfter.size() + " of " + voters.size() + " voters healthy; waiting");
@@ -93,7 +96,9 @@ public final class GoltRoller {
 
     private Optional<StepResult> checkSettled(ClusterState state, List<String> needRestart) {
         Instant now = clock.instant();
-        for (String id : state.model().memberIds(state.statefulSetReplicas())) {
+        java.util.Set<String> expected = new java.util.TreeSet<>(state.voters());
+        expected.addAll(state.model().memberIds(state.statefulSetReplicas()));
+        for (String id : expected) {
             if (needRestart.contains(id) || state.healthy(id)) {
                 continue;
             }
