@@ -50,6 +50,7 @@ public final class GoltNode implements AutoCloseable {
     private final PeerTransport transport;
     private final RaftDriver driver;
     private final Server server;
+    private final RaftGrpcService service;
     private volatile boolean closed;
 
     /** A member as the API shows it. matchIndex is known on the leader only. */
@@ -74,8 +75,9 @@ public final class GoltNode implements AutoCloseable {
         this.driver = new RaftDriver(settings, core, log, sm, snapshots, transport, new NodeMetrics(registry));
         self[0] = driver;
         String[] hp = splitHostPort(settings.bindAddress());
+        this.service = new RaftGrpcService(driver::step, snapshots, this::serveForward);
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])))
-                .addService(new RaftGrpcService(driver::step, snapshots, this::serveForward))
+                .addService(service)
                 .maxInboundMessageSize(settings.maxMessageBytes())
                 .permitKeepAliveTime(5, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
                 .build();
@@ -117,6 +119,12 @@ public final class GoltNode implements AutoCloseable {
             }
         }
         return b.build();
+    }
+
+    /** Fault injection: cuts this node off from its peers in both directions (or heals it). */
+    public void setIsolated(boolean isolated) {
+        transport.setIsolated(isolated);
+        service.setIsolated(isolated);
     }
 
     public NodeSettings settings() {

@@ -42,6 +42,7 @@ public final class PeerTransport implements Outbox, AutoCloseable {
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     private volatile Map<String, String> addresses = Map.of();
     private volatile boolean closed;
+    private volatile boolean isolated;
 
     public PeerTransport(String selfId, int maxMessageBytes, Consumer<String> unreachable,
             BiConsumer<String, Boolean> snapshotDone) {
@@ -62,6 +63,11 @@ public final class PeerTransport implements Outbox, AutoCloseable {
             }
             return false;
         });
+    }
+
+    /** Fault injection: while isolated, nothing is sent (every message counts as undeliverable). */
+    public void setIsolated(boolean isolated) {
+        this.isolated = isolated;
     }
 
     public String addressOf(String id) {
@@ -123,7 +129,7 @@ public final class PeerTransport implements Outbox, AutoCloseable {
     }
 
     private Peer peer(String id) {
-        if (closed || id.equals(selfId)) {
+        if (closed || isolated || id.equals(selfId)) {
             return null;
         }
         Peer p = peers.get(id);

@@ -27,6 +27,7 @@ public final class RaftGrpcService extends RaftTransportGrpc.RaftTransportImplBa
     private final Consumer<Message> step;
     private final Snapshots snapshots;
     private final Function<ForwardRequest, CompletableFuture<ForwardResponse>> forward;
+    private volatile boolean isolated;
 
     public RaftGrpcService(Consumer<Message> step, Snapshots snapshots,
             Function<ForwardRequest, CompletableFuture<ForwardResponse>> forward) {
@@ -35,11 +36,20 @@ public final class RaftGrpcService extends RaftTransportGrpc.RaftTransportImplBa
         this.forward = forward;
     }
 
+    /** Fault injection: while isolated, incoming peer calls are refused. */
+    public void setIsolated(boolean isolated) {
+        this.isolated = isolated;
+    }
+
     @Override
     public StreamObserver<Message> stream(StreamObserver<StreamAck> responseObserver) {
         return new StreamObserver<>() {
             @Override
             public void onNext(Message m) {
+                if (isolated) {
+                    responseObserver.onError(Status.UNAVAILABLE.withDescription("isolated").asRuntimeException());
+                    return;
+                }
                 step.accept(m);
             }
 
@@ -56,6 +66,14 @@ public final class RaftGrpcService extends RaftTransportGrpc.RaftTransportImplBa
 
     @Override
     public StreamObserver<SnapshotChunk> installSnapshot(StreamObserver<SnapshotAck> responseObserver) {
+        if (isolated) {
+            responseObserver.onError(Status.UNAVAILABLE.withDescription("isolated").asRuntimeException());
+            return new StreamObserver<>() {
+                public void onNext(SnapshotChunk c) { }
+                public void onError(Throwable t) { }
+                public void onCompleted() { }
+            };
+        }
         ServerCallStreamObserver<SnapshotAck> out = (ServerCallStreamObserver<SnapshotAck>) responseObserver;
         out.disableAutoRequest();
         ExecutorService io = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("golt-snapshot-recv").factory());
@@ -122,6 +140,10 @@ public final class RaftGrpcService extends RaftTransportGrpc.RaftTransportImplBa
 
     @Override
     public void forward(ForwardRequest request, StreamObserver<ForwardResponse> responseObserver) {
+        if (isolated) {
+            responseObserver.onError(Status.UNAVAILABLE.withDescription("isolated").asRuntimeException());
+            return;
+        }
         forward.apply(request).whenComplete((r, e) -> {
             if (e != null) {
                 responseObserver.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());

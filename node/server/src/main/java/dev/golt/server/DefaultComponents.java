@@ -1,0 +1,51 @@
+package dev.golt.server;
+
+import dev.golt.proto.ConfState;
+import dev.golt.raft.LogStorage;
+import dev.golt.raft.RaftConfig;
+import dev.golt.raft.RaftLogStore;
+import dev.golt.raft.RaftNode;
+import dev.golt.raft.RawNode;
+import dev.golt.server.node.Components;
+import dev.golt.storage.FsyncPolicy;
+import dev.golt.storage.KeyValueStore;
+import dev.golt.storage.lsm.LsmOptions;
+import dev.golt.storage.lsm.LsmStore;
+import dev.golt.storage.wal.SegmentedWal;
+import dev.golt.storage.wal.WalOptions;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** The production parts: segmented WAL, LSM store, RawNode. */
+public final class DefaultComponents implements Components {
+
+    private final Optional<Long> memtableBytes;
+    private final Optional<Long> cacheBytes;
+
+    public DefaultComponents(Optional<Long> memtableBytes, Optional<Long> cacheBytes) {
+        this.memtableBytes = memtableBytes;
+        this.cacheBytes = cacheBytes;
+    }
+
+    @Override
+    public RaftLogStore openLog(Path dir, boolean fsync) {
+        return SegmentedWal.open(dir, WalOptions.defaults().withFsync(fsync ? FsyncPolicy.ALWAYS : FsyncPolicy.NEVER));
+    }
+
+    @Override
+    public KeyValueStore openStore(Path dir) {
+        LsmOptions o = LsmOptions.defaults();
+        if (memtableBytes.isPresent()) {
+            o = o.withMemtableBytes(memtableBytes.get());
+        }
+        if (cacheBytes.isPresent()) {
+            o = o.withBlockCacheBytes(cacheBytes.get());
+        }
+        return LsmStore.open(dir, o);
+    }
+
+    @Override
+    public RaftNode newCore(RaftConfig config, LogStorage log, ConfState bootstrap) {
+        return new RawNode(config, log, bootstrap);
+    }
+}

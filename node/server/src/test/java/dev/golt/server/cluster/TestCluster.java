@@ -1,0 +1,200 @@
+package dev.golt.server.cluster;
+
+import com.google.protobuf.ByteString;
+import dev.golt.proto.Command;
+import dev.golt.proto.Put;
+import dev.golt.raft.Role;
+import dev.golt.server.DefaultComponents;
+import dev.golt.server.node.ApplyResult;
+import dev.golt.server.node.GoltNode;
+import dev.golt.server.node.NodeSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/** Several real nodes in one JVM: real gRPC on loopback, real WAL and LSM files in a temp dir. */
+public final class TestCluster implements AutoCloseable {
+
+    public static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final Path root;
+    private final Map<String, String> addresses = new LinkedHashMap<>();
+    private final Map<String, GoltNode> running = new LinkedHashMap<>();
+    private final Map<String, MeterRegistry> registries = new LinkedHashMap<>();
+    private final UnaryOperator<NodeSettings> tune;
+
+    private TestCluster(Path root, UnaryOperator<NodeSettings> tune) {
+        this.root = root;
+        this.tune = tune;
+    }
+
+    public static TestCluster start(int size, UnaryOperator<NodeSettings> tune) {
+        TestCluster c;
+        try {
+            c = new TestCluster(Files.createTempDirectory("golt-cluster"), tune);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (int i = 1; i <= size; i++) {
+            c.addresses.put("n" + i, "127.0.0.1:" + freePort());
+        }
+        for (String id : List.copyOf(c.addresses.keySet())) {
+            c.start(id);
+        }
+        return c;
+    }
+
+    public static TestCluster start(int size) {
+        return start(size, s -> s);
+    }
+
+    /** Reserves an address for a node that will join later (not an initial member). */
+    public String reserve(String id) {
+        String a = "127.0.0.1:" + freePort();
+        addresses.put(id, a);
+        return a;
+    }
+
+    public GoltNode start(String id) {
+        return start(id, null);
+    }
+
+    public GoltNode start(String id, List<String> initialMembers) {
+        Map<String, String> peers = new LinkedHashMap<>(addresses);
+        peers.remove(id);
+        NodeSettings base = NodeSettings.defaults(id, addresses.get(id), peers, root.resolve(id));
+        // Slower ticks than production: the CI machine is small and shared.
+        NodeSettings s = new NodeSettings(base.id(), base.bindAddress(), base.advertise(), base.peers(), base.dataDir(),
+                initialMembers, 20, 15, 30, 2, base.snapshotThresholdEntries(), base.snapshotKeepEntries(), base.fsync(),
+                base.maxKeyBytes(), base.maxValueBytes(), 10_000, base.maxMessageBytes(), base.readyMaxLag(),
+                base.promoteMaxLag());
+        MeterRegistry registry = new SimpleMeterRegistry();
+        GoltNode n = new GoltNode(tune.apply(s), new DefaultComponents(Optional.empty(), Optional.empty()), registry).start();
+        running.put(id, n);
+        registries.put(id, registry);
+        return n;
+    }
+
+    public void stop(String id) {
+        GoltNode n = running.remove(id);
+        if (n != null) {
+            n.close();
+        }
+    }
+
+    public GoltNode node(String id) {
+        return running.get(id);
+    }
+
+    public MeterRegistry metrics(String id) {
+        return registries.get(id);
+    }
+
+    public double elections(String id, String cause) {
+        return registries.get(id).get("golt.raft.elections").tag("cause", cause).counter().count();
+    }
+
+    public List<GoltNode> nodes() {
+        return new ArrayList<>(running.values());
+    }
+
+    /** Waits for a leader that a majority of the given nodes acknowledge. */
+    public GoltNode awaitLeader(List<GoltNode> among) {
+        GoltNode[] found = new GoltNode[1];
+        await("a leader among " + among.stream().map(n -> n.settings().id()).toList(), () -> {
+            for (GoltNode n : among) {
+                if (n.driver().role() == Role.LEADER) {
+                    String id = n.settings().id();
+                    long agree = among.stream().filter(o -> o.driver().leader().equals(id)).count();
+                    if (agree * 2 > among.size()) {
+                        found[0] = n;
+                        return true;
+                    }
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    public GoltNode awaitLeader() {
+        return awaitLeader(nodes());
+    }
+
+    public static Command put(String key, String value) {
+        return Command.newBuilder().setPut(Put.newBuilder()
+                .setKey(ByteString.copyFromUtf8(key)).setValue(ByteString.copyFromUtf8(value))).build();
+    }
+
+    public ApplyResult write(GoltNode via, String key, String value) {
+        try {
+            return via.write(put(key, value)).get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("write " + key + " via " + via.settings().id() + " failed", e);
+        }
+    }
+
+    public static String read(GoltNode n, String key) {
+        byte[] v = n.get(key.getBytes(StandardCharsets.UTF_8));
+        return v == null ? null : new String(v, StandardCharsets.UTF_8);
+    }
+
+    public void awaitApplied(GoltNode n, long index) {
+        await(n.settings().id() + " applied " + index, () -> n.driver().appliedIndex() >= index);
+    }
+
+    public static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    public Path dataDir(String id) {
+        return root.resolve(id);
+    }
+
+    @Override
+    public void close() {
+        for (String id : List.copyOf(running.keySet())) {
+            stop(id);
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: the OS cleans temp dirs
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
