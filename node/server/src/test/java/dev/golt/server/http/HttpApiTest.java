@@ -1,0 +1,175 @@
+package dev.golt.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A one-node cluster behind real HTTP: the API's answers, and bad input that must never reach the log. */
+@QuarkusTest
+class HttpApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TestHTTPResource("/")
+    URL base;
+
+    record Reply(int status, JsonNode body, HttpResponse<String> raw) {}
+
+    Reply send(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + path))
+                .timeout(Duration.ofSeconds(15)).header("Content-Type", "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode json = null;
+        if (r.headers().firstValue("Content-Type").orElse("").contains("json") && !r.body().isEmpty()) {
+            json = JSON.readTree(r.body());
+        }
+        return new Reply(r.statusCode(), json, r);
+    }
+
+    @BeforeEach
+    void awaitLeader() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!send("GET", "/status", null).body().get("isLeader").asBoolean()) {
+            assertThat(System.nanoTime()).as("single node elects itself").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void keyValueOperations() throws Exception {
+        Reply set = send("POST", "/set", "{\"key\":\"http/a\",\"value\":\"1\"}");
+        assertThat(set.status()).isEqualTo(200);
+        assertThat(set.body().get("success").asBoolean()).isTrue();
+        assertThat(set.body().get("index").asLong()).isPositive();
+
+        Reply get = send("GET", "/get?key=http/a", null);
+        assertThat(get.body().get("value").asText()).isEqualTo("1");
+        assertThat(get.body().get("found").asBoolean()).isTrue();
+        assertThat(send("GET", "/get?key=http/a&consistency=stale", null).body().get("value").asText()).isEqualTo("1");
+        Reply missing = send("GET", "/get?key=http/none", null);
+        assertThat(missing.body().get("found").asBoolean()).isFalse();
+        assertThat(missing.body().has("value")).isFalse();
+
+        Reply lost = send("POST", "/cas", "{\"key\":\"http/a\",\"expected\":\"0\",\"value\":\"2\"}");
+        assertThat(lost.status()).isEqualTo(200);
+        assertThat(lost.body().get("success").asBoolean()).isFalse();
+        assertThat(lost.body().get("current").asText()).isEqualTo("1");
+        Reply won = send("POST", "/cas", "{\"key\":\"http/a\",\"expected\":\"1\",\"value\":\"2\"}");
+        assertThat(won.body().get("success").asBoolean()).isTrue();
+        Reply create = send("POST", "/cas", "{\"key\":\"http/b\",\"expected\":null,\"value\":\"b\"}");
+        assertThat(create.body().get("success").asBoolean()).isTrue();
+        Reply again = send("POST", "/cas", "{\"key\":\"http/b\",\"expected\":null,\"value\":\"c\"}");
+        assertThat(again.body().get("success").asBoolean()).isFalse();
+        assertThat(again.body().get("current").asText()).isEqualTo("b");
+
+        Reply scan = send("GET", "/scan?prefix=http/&limit=1", null);
+        assertThat(scan.body().get("items")).hasSize(1);
+        assertThat(scan.body().get("items").get(0).get("key").asText()).isEqualTo("http/a");
+        assertThat(scan.body().get("next").asText()).isEqualTo("http/a");
+        Reply rest = send("GET", "/scan?prefix=http/&after=http/a", null);
+        assertThat(rest.body().get("items").get(0).get("key").asText()).isEqualTo("http/b");
+        assertThat(rest.body().get("next").isNull()).isTrue();
+
+        Reply del = send("POST", "/delete", "{\"key\":\"http/a\"}");
+        assertThat(del.body().get("found").asBoolean()).isTrue();
+        assertThat(send("POST", "/delete", "{\"key\":\"http/a\"}").body().get("found").asBoolean()).isFalse();
+        assertThat(send("POST", "/cas", "{\"key\":\"http/b\",\"expected\":\"b\",\"value\":null}").body().get("success").asBoolean()).isTrue();
+        assertThat(send("GET", "/get?key=http/b", null).body().get("found").asBoolean()).isFalse();
+    }
+
+    @Test
+    void badInputIsRejectedWithDocumentedCodesAndNeverReachesTheLog() throws Exception {
+        long logBefore = send("GET", "/status", null).body().get("logLength").asLong();
+        String bigKey = "k".repeat(4097);
+        String bigValue = "v".repeat((1 << 20) + 1);
+        Object[][] cases = {
+            {"POST", "/set", "{\"key\":", 400},
+            {"POST", "/set", "", 400},
+            {"POST", "/set", "[1,2]", 400},
+            {"POST", "/set", "\"str\"", 400},
+            {"POST", "/set", "{\"value\":\"v\"}", 400},
+            {"POST", "/set", "{\"key\":\"k\"}", 400},
+            {"POST", "/set", "{\"key\":1,\"value\":\"v\"}", 400},
+            {"POST", "/set", "{\"key\":\"k\",\"value\":{\"a\":1}}", 400},
+            {"POST", "/set", "{\"key\":\"k\",\"value\":null}", 400},
+            {"POST", "/set", "{\"key\":\"\",\"value\":\"v\"}", 400},
+            {"POST", "/set", "{\"key\":\"" + bigKey + "\",\"value\":\"v\"}", 413},
+            {"POST", "/set", "{\"key\":\"k\",\"value\":\"" + bigValue + "\"}", 413},
+            {"POST", "/delete", "{}", 400},
+            {"POST", "/delete", "{\"key\":true}", 400},
+            {"POST", "/cas", "{\"key\":\"k\",\"value\":\"v\"}", 400},
+            {"POST", "/cas", "{\"key\":\"k\",\"expected\":5,\"value\":\"v\"}", 400},
+            {"POST", "/cas", "{\"key\":\"k\",\"expected\":null,\"value\":\"" + bigValue + "\"}", 413},
+            {"GET", "/get", null, 400},
+            {"GET", "/get?key=", null, 400},
+            {"GET", "/get?key=k&consistency=maybe", null, 400},
+            {"GET", "/scan?limit=abc", null, 400},
+            {"GET", "/scan?limit=0", null, 400},
+            {"POST", "/admin/members", "{\"id\":\"x\"}", 400},
+            {"POST", "/admin/members", "{\"id\":\"x\",\"address\":\"nope\"}", 400},
+            {"POST", "/admin/transfer-leadership", "{\"to\":7}", 400},
+            {"GET", "/nope", null, 404},
+            {"GET", "/set", null, 405},
+            {"POST", "/get", "{}", 405},
+            {"PUT", "/status", "{}", 405},
+        };
+        for (Object[] c : cases) {
+            Reply r = send((String) c[0], (String) c[1], (String) c[2]);
+            String what = c[0] + " " + c[1] + " " + (c[2] == null ? "" : ((String) c[2]).substring(0, Math.min(40, ((String) c[2]).length())));
+            assertThat(r.status()).as(what).isEqualTo(c[3]);
+            assertThat(r.body()).as(what + " has a JSON error").isNotNull();
+            assertThat(r.body().get("error").asText()).as(what).isNotEmpty();
+            assertThat(r.body().get("code").asText()).as(what).isNotEmpty();
+        }
+        Reply unknown = send("DELETE", "/admin/members/ghost", null);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().get("code").asText()).isEqualTo("unknown_member");
+
+        assertThat(send("GET", "/status", null).body().get("logLength").asLong()).isEqualTo(logBefore);
+        assertThat(send("POST", "/set", "{\"key\":\"still\",\"value\":\"up\"}").status()).isEqualTo(200);
+    }
+
+    @Test
+    void statusHealthAndMetrics() throws Exception {
+        JsonNode s = send("GET", "/status", null).body();
+        assertThat(s.get("nodeId").asText()).isEqualTo("t1");
+        assertThat(s.get("state").asText()).isEqualTo("leader");
+        assertThat(s.get("leader").asText()).isEqualTo("t1");
+        assertThat(s.get("members").get(0).get("role").asText()).isEqualTo("voter");
+        assertThat(s.get("members").get(0).get("matchIndex").asLong()).isPositive();
+        assertThat(send("GET", "/admin/members", null).body().get("members")).hasSize(1);
+
+        assertThat(send("GET", "/q/health/live", null).status()).isEqualTo(200);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (send("GET", "/q/health/ready", null).status() != 200) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        Reply snap = send("POST", "/admin/snapshot", null);
+        assertThat(snap.status()).isEqualTo(200);
+        assertThat(snap.body().get("index").asLong()).isPositive();
+        Reply transfer = send("POST", "/admin/transfer-leadership", "{}");
+        assertThat(transfer.status()).isEqualTo(503);
+        assertThat(transfer.raw().headers().firstValue("Retry-After")).isPresent();
+
+        Thread.sleep(300); // gauges refresh every 10 ticks
+        String metrics = send("GET", "/q/metrics", null).raw().body();
+        assertThat(metrics).contains("golt_raft_term ", "golt_raft_leader_changes_total",
+                "golt_raft_elections_total{cause=\"timeout\"}", "golt_raft_elections_total{cause=\"transfer\"}",
+                "golt_wal_fsync_latency_seconds_bucket", "golt_raft_proposal_latency_seconds_count",
+                "http_server_requests_seconds_count");
+    }
+}
