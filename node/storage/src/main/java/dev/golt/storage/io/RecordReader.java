@@ -69,7 +69,7 @@ public final class RecordReader implements AutoCloseable {
         for (long p = position + 1; p + Record.HEADER_BYTES <= size; p++) {
             readFully(ByteBuffer.wrap(header), p);
             int length = ByteBuffer.wrap(header).getInt(4);
-            if (length <= 0 || length > size - p - Record.HEADER_BYTES || length > Record.MAX_PAYLOAD) {
+            if (length < 0 || length > size - p - Record.HEADER_BYTES || length > Record.MAX_PAYLOAD) {
                 continue;
             }
             byte[] payload = new byte[length];

@@ -148,6 +148,7 @@ public final class SegmentedWal implements RaftLogStore {
                 }
                 addEntry(e, location(seg.seq(), r.offset()), r.payload().length, seg);
             }
+            case WalRecord.CLOSED -> { /* clean shutdown marker */ }
             case WalRecord.HARD_STATE -> hardState = HardState.parseFrom(r.payload());
             case WalRecord.SNAPSHOT -> snapshot = SnapshotMetadata.parseFrom(r.payload());
             case WalRecord.COMPACT, WalRecord.RESET -> {
@@ -162,6 +163,8 @@ public final class SegmentedWal implements RaftLogStore {
                     confChanges.clear();
                 } else if (index >= log.first) {
                     dropPrefix(index, term);
+                } else if (index == log.first - 1) {
+                    log.prevTerm = term; // restates the boundary, e.g. after a gap left by deleted segments
                 }
                 if (index >= gapBelow) {
                     gapBelow = -1;
@@ -349,6 +352,8 @@ public final class SegmentedWal implements RaftLogStore {
             return;
         }
         try {
+            // A clean-shutdown marker: damage to any record before it can no longer pass for a torn tail.
+            writeRecord(WalRecord.CLOSED, new byte[0]);
             sync();
         } finally {
             closeQuietly();

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
  * SNAPSHOT   (3)  payload = serialized SnapshotMetadata of the latest snapshot
  * COMPACT    (4)  payload = index u64 | term u64: entries at or below index are gone
  * RESET      (5)  payload = index u64 | term u64: the whole log is discarded, next entry is index+1
+ * CLOSED     (6)  empty: written by a clean close, so damage before it cannot pass for a torn tail
  * </pre>
  *
  * Every segment starts with HARD_STATE, SNAPSHOT and COMPACT records restating the state at the
@@ -24,6 +25,7 @@ final class WalRecord {
     static final byte SNAPSHOT = 3;
     static final byte COMPACT = 4;
     static final byte RESET = 5;
+    static final byte CLOSED = 6;
 
     private WalRecord() {}
 
