@@ -130,6 +130,7 @@ public class GoltClusterReconciler implements Reconciler<GoltCluster> {
             state = observer.observe(model);
         }
         writeStatus(status, state, model, outcome, problems, generation);
+        LOG.debug("{}/{}: {} {} {}", model.namespace(), model.name(), outcome.kind(), outcome.reason(), outcome.message());
         boolean busy = outcome.kind() != StepResult.Kind.DONE;
         Duration next = busy ? BUSY_RESCHEDULE : snapshots.untilNext(state, status.lastSnapshot,
                         cluster.getMetadata().getCreationTimestamp())

@@ -1,0 +1,93 @@
+package dev.golt.operator.reconciler;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.golt.operator.GoltOperator;
+import dev.golt.operator.OperatorMetrics;
+import dev.golt.operator.crd.GoltCluster;
+import dev.golt.operator.fake.FakeGoltCluster;
+import dev.golt.operator.fake.FakeNodeHttpServer;
+import dev.golt.operator.fake.TestPods;
+import dev.golt.operator.model.GoltClusterModel;
+import dev.golt.operator.node.HttpNodeClient;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+/** The operator running against the fabric8 mock API server, with fake nodes behind real HTTP. */
+final class OperatorHarness implements AutoCloseable {
+
+    private final java.util.Map<String, FakeGoltCluster> nodes = new java.util.concurrent.ConcurrentHashMap<>();
+    final FakeNodeHttpServer http;
+    final Operator operator;
+    final KubernetesClient client;
+    final KubernetesClient operatorClient;
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    OperatorHarness(KubernetesClient client) throws Exception {
+        this.client = client;
+        http = new FakeNodeHttpServer(this::nodes);
+        // Its own client with a user agent of its own, so the RBAC check can tell its requests apart.
+        KubernetesClient operatorClient = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration())
+                        .withUserAgent(RbacRequirementsCheck.OPERATOR_USER_AGENT).build())
+                .build();
+        this.operatorClient = operatorClient;
+        operator = GoltOperator.create(operatorClient,
+                new HttpNodeClient(Duration.ofSeconds(1), Duration.ofSeconds(2), 1, Duration.ofMillis(10)),
+                http::endpoint, new OperatorMetrics(registry), Clock.systemUTC(), Set.of("ns"));
+        operator.start();
+    }
+
+    FakeGoltCluster nodes(String cluster) {
+        return nodes.computeIfAbsent(cluster, k -> new FakeGoltCluster());
+    }
+
+    GoltCluster get(String name) {
+        return client.resources(GoltCluster.class).inNamespace("ns").withName(name).get();
+    }
+
+    StatefulSet awaitStatefulSet(String name) {
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                client.apps().statefulSets().inNamespace("ns").withName(name).get() != null);
+        return client.apps().statefulSets().inNamespace("ns").withName(name).get();
+    }
+
+    /** Plays the StatefulSet controller once: revision, pods for every ordinal, pods above deleted. */
+    void syncPods(String name, String revision) {
+        StatefulSet sts = client.apps().statefulSets().inNamespace("ns").withName(name).get();
+        GoltClusterModel model = new GoltClusterModel(get(name));
+        sts.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
+                .withUpdateRevision(revision).withReplicas(sts.getSpec().getReplicas()).build());
+        client.apps().statefulSets().inNamespace("ns").resource(sts).updateStatus();
+        int replicas = sts.getSpec().getReplicas();
+        for (int i = 0; i < 9; i++) {
+            String id = model.podName(i);
+            Pod existing = client.pods().inNamespace("ns").withName(id).get();
+            if (i >= replicas && existing != null) {
+                client.pods().inNamespace("ns").withName(id).delete();
+            } else if (i < replicas && existing == null) {
+                nodes(name).node(id).up = true;
+                client.pods().inNamespace("ns").resource(TestPods.pod(model, id, revision, true, Instant.now())).create();
+            }
+        }
+    }
+
+    java.util.List<Class<?>> dependentTypes() {
+        return new GoltClusterReconciler(operatorClient, null, null, new OperatorMetrics(registry), Clock.systemUTC())
+                .dependentResourceTypes();
+    }
+
+    @Override
+    public void close() {
+        operator.stop();
+        operatorClient.close();
+        http.close();
+    }
+}

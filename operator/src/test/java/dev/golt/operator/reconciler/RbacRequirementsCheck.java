@@ -1,0 +1,116 @@
+package dev.golt.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Checks {@code rbac-requirements.yaml} against reality: every request the operator's client sent to
+ * the mock API server, and every dependent resource kind with full management verbs.
+ */
+final class RbacRequirementsCheck {
+
+    static final String OPERATOR_USER_AGENT = "golt-operator-under-test";
+
+    private RbacRequirementsCheck() {
+    }
+
+    record Access(String group, String resource, String verb) {
+        @Override
+        public String toString() {
+            return (group.isEmpty() ? "core" : group) + "/" + resource + ":" + verb;
+        }
+    }
+
+    static List<Access> rules() throws Exception {
+        List<Access> allowed = new ArrayList<>();
+        try (InputStream in = RbacRequirementsCheck.class.getResourceAsStream("/rbac-requirements.yaml")) {
+            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(in);
+            for (JsonNode rule : root.path("rules")) {
+                for (JsonNode group : rule.path("apiGroups")) {
+                    for (JsonNode resource : rule.path("resources")) {
+                        for (JsonNode verb : rule.path("verbs")) {
+                            allowed.add(new Access(group.asText(), resource.asText(), verb.asText()));
+                        }
+                    }
+                }
+            }
+        }
+        return allowed;
+    }
+
+    static Access accessOf(RecordedRequest request) {
+        String[] pathAndQuery = request.getPath().split("\\?", 2);
+        String query = pathAndQuery.length > 1 ? pathAndQuery[1] : "";
+        List<String> parts = new ArrayList<>(Arrays.asList(pathAndQuery[0].split("/")));
+        parts.removeIf(String::isEmpty);
+        String group;
+        List<String> rest;
+        if (parts.get(0).equals("api")) {
+            group = "";
+            rest = parts.subList(2, parts.size());
+        } else {
+            group = parts.get(1);
+            rest = parts.subList(3, parts.size());
+        }
+        if (rest.size() > 2 && rest.get(0).equals("namespaces")) {
+            rest = rest.subList(2, rest.size());
+        }
+        String resource = rest.get(0) + (rest.size() > 2 ? "/" + rest.get(2) : "");
+        boolean named = rest.size() > 1;
+        String verb = switch (request.getMethod()) {
+            case "GET" -> named ? "get" : query.contains("watch=true") ? "watch" : "list";
+            case "POST" -> "create";
+            case "PUT" -> "update";
+            case "PATCH" -> "patch";
+            case "DELETE" -> named ? "delete" : "deletecollection";
+            default -> request.getMethod();
+        };
+        return new Access(group, resource, verb);
+    }
+
+    static void assertCovered(KubernetesMockServer server, List<Class<?>> dependentTypes) throws Exception {
+        List<Access> allowed = rules();
+        Set<Access> used = new TreeSet<>(java.util.Comparator.comparing(Access::toString));
+        RecordedRequest request;
+        while ((request = server.takeRequest(10, TimeUnit.MILLISECONDS)) != null) {
+            String agent = request.getHeader("User-Agent");
+            if (agent != null && agent.contains(OPERATOR_USER_AGENT)) {
+                used.add(accessOf(request));
+            }
+        }
+        System.out.println("operator API access: " + used);
+        assertThat(used).as("requests seen from the operator").isNotEmpty();
+        assertThat(used).as("every request is allowed by rbac-requirements.yaml").allMatch(allowed::contains);
+        for (Class<?> type : dependentTypes) {
+            @SuppressWarnings("unchecked")
+            Class<? extends HasMetadata> kind = (Class<? extends HasMetadata>) type;
+            String group = HasMetadata.getGroup(kind);
+            for (String verb : List.of("get", "list", "watch", "create", "update", "patch", "delete")) {
+                assertThat(allowed).as("dependent %s needs %s", kind.getSimpleName(), verb)
+                        .contains(new Access(group, HasMetadata.getPlural(kind), verb));
+            }
+        }
+        // Nothing in the file that the operator does not do (besides the dependents' full management verbs).
+        Set<String> usedResources = new TreeSet<>();
+        used.forEach(a -> usedResources.add(a.group() + "/" + a.resource()));
+        dependentTypes.forEach(t -> {
+            @SuppressWarnings("unchecked")
+            Class<? extends HasMetadata> kind = (Class<? extends HasMetadata>) t;
+            usedResources.add(HasMetadata.getGroup(kind) + "/" + HasMetadata.getPlural(kind));
+        });
+        assertThat(allowed).as("every rule is used").allMatch(a -> usedResources.contains(a.group() + "/" + a.resource()));
+    }
+}
