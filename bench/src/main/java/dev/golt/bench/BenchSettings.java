@@ -35,7 +35,7 @@ public record BenchSettings(List<String> systems, List<Workload> workloads, List
 
     public BenchSettings smoke() {
         return new BenchSettings(systems, List.of(Workload.MIX_90_10_LEADER), List.of(10), Duration.ofSeconds(1),
-                Duration.ofSeconds(2), 1, 200, valueBytes, repoRoot, out, installEtcd);
+                Duration.ofSeconds(2), 1, 50, valueBytes, repoRoot, out, installEtcd);
     }
 
     public static BenchSettings parse(String[] args, Path defaultOut) {

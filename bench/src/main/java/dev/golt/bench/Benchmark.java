@@ -56,6 +56,7 @@ public final class Benchmark {
                     run.failure = e.getMessage() == null ? e.toString() : e.getMessage();
                     System.err.println("[" + system + "] FAILED: " + run.failure);
                 }
+                log(system, "stopped");
             }
         }
         return runs;
@@ -105,7 +106,9 @@ public final class Benchmark {
         log(system, "members at the end: " + run.members);
     }
 
+    private static final long STARTED = System.nanoTime();
+
     private static void log(String system, String message) {
-        System.out.println("[" + system + "] " + message);
+        System.out.printf(Locale.ROOT, "[%s +%.1fs] %s%n", system, (System.nanoTime() - STARTED) / 1e9, message);
     }
 }

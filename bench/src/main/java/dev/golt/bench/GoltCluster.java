@@ -42,6 +42,9 @@ public final class GoltCluster extends LocalCluster {
     @Override
     public String version() {
         String commit = firstLineOf(List.of("git", "-C", repoRoot.toString(), "rev-parse", "--short", "HEAD"));
+        if (!commit.matches("[0-9a-f]{4,40}")) {
+            commit = "commit unknown";
+        }
         return "golt 0.1.0-SNAPSHOT (" + commit + ", " + Runtime.version() + ")";
     }
 
