@@ -5,7 +5,7 @@
 #   bench/run.sh --smoke               one 2 s cell per system
 #   bench/run.sh --help                all options (systems, workloads, clients, durations, ...)
 # Installs Debian's etcd-server with apt when etcd is missing (needs root). Set BENCH_SKIP_BUILD=1
-# to reuse the jars already built.
+# to reuse the jars already built; BENCH_GOLT_JVM_OPTS="-Xmx256m ..." passes JVM flags to the Golt nodes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

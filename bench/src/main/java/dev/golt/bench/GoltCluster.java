@@ -45,7 +45,8 @@ public final class GoltCluster extends LocalCluster {
         if (!commit.matches("[0-9a-f]{4,40}")) {
             commit = "commit unknown";
         }
-        return "golt 0.1.0-SNAPSHOT (" + commit + ", " + Runtime.version() + ")";
+        String opts = jvmOptions().isEmpty() ? "default JVM options" : String.join(" ", jvmOptions());
+        return "golt 0.1.0-SNAPSHOT (" + commit + ", Java " + Runtime.version() + ", " + opts + ")";
     }
 
     @Override
@@ -69,12 +70,15 @@ public final class GoltCluster extends LocalCluster {
                     peers.add(endpoints.get(j).memberId() + "=127.0.0.1:" + raftPorts.get(j));
                 }
             }
-            List<String> cmd = List.of(java, "-jar", jar.toString(),
+            List<String> cmd = new ArrayList<>();
+            cmd.add(java);
+            cmd.addAll(jvmOptions());
+            cmd.addAll(List.of("-jar", jar.toString(),
                     "--id", id,
                     "--address", "127.0.0.1:" + raftPorts.get(i),
                     "--http", "127.0.0.1:" + endpoints.get(i).port(),
                     "--peers", String.join(",", peers),
-                    "--data", workDir.resolve(id).toString());
+                    "--data", workDir.resolve(id).toString()));
             processes.put(id, supervisor.start(cmd, logOf(id)));
         }
         for (Endpoint e : endpoints) {
@@ -83,6 +87,15 @@ public final class GoltCluster extends LocalCluster {
                     .map(r -> true));
         }
         await("a golt leader", Duration.ofSeconds(30), this::findLeader);
+    }
+
+    /**
+     * Extra JVM flags for the nodes from {@code BENCH_GOLT_JVM_OPTS} (e.g. to try heap or GC settings);
+     * none by default, so the table shows the launcher's defaults.
+     */
+    static List<String> jvmOptions() {
+        String opts = System.getenv().getOrDefault("BENCH_GOLT_JVM_OPTS", "").trim();
+        return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
     }
 
     @Override
