@@ -28,7 +28,7 @@ public final class HttpNodeClient implements NodeClient {
     private final Duration backoff;
 
     public HttpNodeClient(Duration connectTimeout, Duration requestTimeout, int attempts, Duration backoff) {
-        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
         this.requestTimeout = requestTimeout;
         this.attempts = Math.max(1, attempts);
         this.backoff = backoff;

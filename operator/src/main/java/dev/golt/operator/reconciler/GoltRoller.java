@@ -30,11 +30,12 @@ import java.util.Optional;
  *       created, stop the roll and report {@code Degraded}.</li>
  *   <li>Pick the next pod: unhealthy pods needing a restart first (restarting them cannot lower
  *       the number of healthy voters), then followers by ordinal, the leader last.</li>
- *   <li>Quorum check: after taking a healthy candidate down, the healthy voters must still be a
- *       majority of the voters. Otherwise refuse (blocked, {@code QuorumAtRisk}) and retry later; a
- *       two-member cluster therefore never rolls by itself. Restarting an unhealthy candidate
- *       lowers nothing and is allowed; so is restarting a one-member cluster, which cannot be
- *       restarted without an outage.</li>
+ *   <li>Quorum check: after taking the candidate down, the healthy voters (as reported by the
+ *       leader's configuration) must still be a majority of the voters. Otherwise refuse (blocked,
+ *       {@code QuorumAtRisk}) and retry later; a two-member cluster therefore never rolls by itself,
+ *       and nothing that Kubernetes reports ready is restarted while no leader is known. Exceptions:
+ *       a pod Kubernetes reports not ready (it serves nobody; this is how a broken image is rolled
+ *       back) and a one-member cluster (no restart without an outage there).</li>
  *   <li>If the candidate is the leader, ask it to hand leadership to the most up-to-date healthy
  *       follower ({@code /admin/transfer-leadership}) and stop: the next call sees it as a
  *       follower and restarts it.</li>
@@ -79,8 +80,10 @@ public final class GoltRoller {
         List<String> voters = state.voters();
         List<String> healthyAfter = new ArrayList<>(state.healthyVoters());
         healthyAfter.remove(candidate);
-        boolean safe = voters.size() <= 1 || !state.healthy(candidate)
-                || healthyAfter.size() >= ClusterState.quorum(voters.size());
+        boolean podDown = !state.podReady(candidate);
+        boolean onlyMember = voters.size() == 1 && voters.contains(candidate);
+        boolean quorumKept = !voters.isEmpty() && healthyAfter.size() >= ClusterState.quorum(voters.size());
+        boolean safe = podDown || onlyMember || quorumKept;
         if (!safe) {
             return StepResult.blocked(REASON_QUORUM_AT_RISK, "restarting " + candidate + " would leave "
                     + healthyAfter.size() + " of " + voters.size() + " voters healthy; waiting");

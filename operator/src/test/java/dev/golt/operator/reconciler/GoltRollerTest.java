@@ -164,4 +164,27 @@ class GoltRollerTest {
         assertThat(result.reason()).isEqualTo(GoltRoller.REASON_TRANSFER_FAILED);
         assertThat(world.deleted).isEmpty();
     }
+
+    @Test
+    void restartsNothingReadyWhileNoLeaderIsKnown() {
+        FakeWorld world = world(3, "kv-0");
+        world.setUpdateRevision("rev-2");
+        world.nodes.node("kv-0").up = false;
+        StepResult result = roller(world).roll(world.state());
+        assertThat(result.kind()).isEqualTo(StepResult.Kind.BLOCKED);
+        assertThat(result.reason()).isEqualTo(GoltRoller.REASON_QUORUM_AT_RISK);
+        assertThat(world.deleted).isEmpty();
+    }
+
+    @Test
+    void restartsPodsKubernetesReportsNotReadyEvenWithoutQuorum() {
+        FakeWorld world = world(3, "kv-0");
+        world.setUpdateRevision("rev-2");
+        for (String id : List.of("kv-0", "kv-1", "kv-2")) {
+            world.nodes.node(id).up = false;
+            world.pods.put(id, dev.golt.operator.fake.TestPods.pod(world.model, id, "rev-1", false, world.now));
+        }
+        roller(world).roll(world.state());
+        assertThat(world.deleted).containsExactly("kv-0");
+    }
 }

@@ -40,7 +40,7 @@ final class OperatorHarness implements AutoCloseable {
                 .build();
         this.operatorClient = operatorClient;
         operator = GoltOperator.create(operatorClient,
-                new HttpNodeClient(Duration.ofSeconds(1), Duration.ofSeconds(2), 1, Duration.ofMillis(10)),
+                new HttpNodeClient(Duration.ofSeconds(5), Duration.ofSeconds(10), 2, Duration.ofMillis(10)),
                 http::endpoint, new OperatorMetrics(registry), Clock.systemUTC(), Set.of("ns"));
         operator.start();
     }
