@@ -113,6 +113,9 @@ public final class PodRunner implements AutoCloseable {
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("pod-runner").daemon().factory());
     private long ticks;
+    /** Kills the pods if the JVM exits without {@link #close()} (e.g. a killed test run). */
+    private final Thread killOnExit = new Thread(() -> running.values()
+            .forEach(r -> r.process().handle().ifPresent(ProcessHandle::destroyForcibly)));
 
     private record Running(String uid, PodProcess process, Duration grace, Set<Path> volumes, Instant created) {
     }
@@ -137,6 +140,7 @@ public final class PodRunner implements AutoCloseable {
     }
 
     public PodRunner start() {
+        Runtime.getRuntime().addShutdownHook(killOnExit);
         loop.scheduleWithFixedDelay(this::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
         return this;
     }
@@ -627,6 +631,11 @@ public final class PodRunner implements AutoCloseable {
     public void close() throws Exception {
         loop.shutdownNow();
         loop.awaitTermination(10, TimeUnit.SECONDS);
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException | IllegalArgumentException exitingOrNotStarted) {
+            // nothing to remove
+        }
         List<CompletableFuture<Void>> all = new ArrayList<>(stopping.values());
         for (var entry : List.copyOf(running.entrySet())) {
             all.add(stop(entry.getKey(), entry.getValue()));

@@ -40,6 +40,7 @@ class PodRunnerTest {
 
     @BeforeEach
     void start() throws Exception {
+        LocalEnvironment.quietMockServer();
         Path base = Path.of(System.getProperty("golt.e2e.workDir", "target/e2e-work"));
         Files.createDirectories(base);
         workDir = Files.createTempDirectory(base, "runner");
@@ -54,7 +55,9 @@ class PodRunnerTest {
     void stop() throws Exception {
         runner.close();
         assertThat(runner.activeProcesses()).isZero();
-        assertThat(workDir).doesNotExist();
+        if (!Boolean.getBoolean("golt.e2e.keepWork")) {
+            assertThat(workDir).doesNotExist();
+        }
     }
 
     @Test

@@ -1,0 +1,100 @@
+package dev.golt.e2e.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Golt operator as a separate process, launched the way its container image does
+ * ({@code java -jar golt-operator.jar} with {@code lib/} beside it), configured only through
+ * its production inputs: a kubeconfig file ({@code KUBECONFIG}), {@code WATCH_NAMESPACES},
+ * {@code GOLT_OPERATOR_HTTP}, plus the pod runner's DNS options so it resolves pod names.
+ */
+final class OperatorProcess implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+
+    private final Thread killOnExit;
+
+    private OperatorProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+        this.killOnExit = new Thread(process::destroyForcibly);
+        Runtime.getRuntime().addShutdownHook(killOnExit);
+    }
+
+    static Path jar(Path projectRoot) throws IOException {
+        Path target = projectRoot.resolve("operator/target");
+        try (var files = Files.list(target)) {
+            return files.filter(p -> p.getFileName().toString().matches("golt-operator-.*\\.jar")
+                            && !p.getFileName().toString().endsWith("-tests.jar"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException(
+                            "no operator jar in " + target + ": build it first (./mvnw -pl operator -am package)"));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalStateException("no " + target + ": build the operator first (./mvnw -pl operator -am package)", e);
+        }
+    }
+
+    static OperatorProcess start(Path jar, String apiServerUrl, String namespace, List<String> dnsOptions, Path workDir)
+            throws IOException {
+        Path kubeconfig = workDir.resolve("kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: e2e
+                  cluster:
+                    server: %s
+                users:
+                - name: e2e
+                  user:
+                    token: e2e
+                contexts:
+                - name: e2e
+                  context:
+                    cluster: e2e
+                    user: e2e
+                    namespace: %s
+                current-context: e2e
+                """.formatted(apiServerUrl, namespace));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(dnsOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        Path log = workDir.resolve("operator.log");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().clear();
+        pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        pb.environment().put("HOME", workDir.toString());
+        pb.environment().put("KUBECONFIG", kubeconfig.toString());
+        pb.environment().put("WATCH_NAMESPACES", namespace);
+        pb.environment().put("GOLT_OPERATOR_HTTP", "127.0.0.1:0");
+        return new OperatorProcess(pb.start(), log);
+    }
+
+    Path log() {
+        return log;
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException exiting) {
+            // the hook runs anyway
+        }
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
