@@ -13,6 +13,7 @@ import dev.golt.proto.SnapshotMetadata;
 import dev.golt.raft.RaftStatus.ProgressState;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The Raft state machine (after etcd-io/raft's raft.go and rawnode.go): pre-vote, check-quorum,
@@ -377,7 +379,7 @@ public final class RawNode implements RaftNode {
             progress.forEach((k, v) -> prs.put(k, v.snapshot()));
         }
         return new RaftStatus(id, role, term, lead, log.committed, log.applied, log.firstIndex(), log.lastIndex(),
-                log.firstIndex() - 1, membership.current(), leadTransferee, Map.copyOf(prs));
+                log.firstIndex() - 1, membership.current(), leadTransferee, Collections.unmodifiableMap(prs));
     }
 
     // ---- Ready helpers --------------------------------------------------------------------------
@@ -599,8 +601,9 @@ public final class RawNode implements RaftNode {
 
     private void applyMembership() {
         ConfState cs = membership.current();
-        voters = Set.copyOf(cs.getVotersList());
-        learners = Set.copyOf(cs.getLearnersList());
+        // Sorted: iteration order decides message order, which must not vary between JVM runs.
+        voters = Collections.unmodifiableSet(new TreeSet<>(cs.getVotersList()));
+        learners = Collections.unmodifiableSet(new TreeSet<>(cs.getLearnersList()));
         if (role != Role.LEADER) {
             return;
         }

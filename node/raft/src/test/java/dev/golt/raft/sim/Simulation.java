@@ -51,9 +51,12 @@ public final class Simulation {
         public static Options forSeed(long seed) {
             Random r = new Random(seed * 0x9E3779B97F4A7C15L + 7);
             int[] sizes = {3, 5, 7};
-            return new Options(sizes[(int) Math.floorMod(seed, 3L)], 300, 200,
+            // One seed in three is a storm: frequent crashes and short partitions, which is what it
+            // takes to reach the rare interleavings (Figure 8) before the cluster settles.
+            double f = Math.floorMod(seed, 3L) == 1 ? 3 : 1;
+            return new Options(sizes[(int) Math.floorMod(seed / 3, 3L)], 400, 150,
                     r.nextDouble() * 0.15, r.nextDouble() * 0.05, 1 + r.nextInt(4),
-                    r.nextDouble() * 0.02, r.nextDouble() * 0.03, r.nextDouble() * 0.01,
+                    f * r.nextDouble() * 0.02, f * r.nextDouble() * 0.03, r.nextDouble() * 0.01,
                     r.nextDouble() * 0.02, r.nextDouble() * 0.03,
                     0.2 + r.nextDouble() * 0.5, 2 + r.nextInt(4), 1 + r.nextInt(3), 1 + r.nextInt(8), 1 + r.nextInt(4));
         }
@@ -93,6 +96,7 @@ public final class Simulation {
         SnapshotData snapshot;
         final Map<Long, SnapshotData> incoming = new HashMap<>();
         long commitChecked;
+        boolean wasLeader;
 
         SimNode(String id, ConfState bootstrap) {
             this.id = id;
@@ -158,10 +162,17 @@ public final class Simulation {
         } catch (RuntimeException e) {
             throw new Failure(seed, "no exception in the core", e.toString(), formatTrace(), e);
         }
-        return new Summary(seed, options.nodes(), committedWrites, invariants.maxCommitted(), history.operations().size());
+        return new Summary(seed, options.nodes(), committedWrites, invariants.maxCommitted(), history.operations().size(), counts);
     }
 
-    public record Summary(long seed, int nodes, long writes, long committed, long operations) {}
+    /** What one run exercised; {@code counts} is keyed by event (elections, snapshotsInstalled, ...). */
+    public record Summary(long seed, int nodes, long writes, long committed, long operations, Map<String, Long> counts) {}
+
+    private final Map<String, Long> counts = new TreeMap<>();
+
+    private void count(String what) {
+        counts.merge(what, 1L, Long::sum);
+    }
 
     private void runUnchecked() {
         ConfState.Builder cs = ConfState.newBuilder();
@@ -219,10 +230,12 @@ public final class Simulation {
         List<SimNode> all = new ArrayList<>(nodes.values());
         if (rnd.nextDouble() < options.crash()) {
             long down = all.stream().filter(n -> !n.up()).count();
-            SimNode n = all.get(rnd.nextInt(all.size()));
+            // Half the crashes hit the leader: that is where the dangerous histories start.
+            String leader = leader();
+            SimNode n = leader != null && rnd.nextBoolean() ? nodes.get(leader) : all.get(rnd.nextInt(all.size()));
             if (n.up() && down < (options.nodes() - 1) / 2 + 1) {
                 crash(n);
-                n.restartAt = now + 5 + rnd.nextInt(40);
+                n.restartAt = now + 3 + rnd.nextInt(options.crash() > 0.02 ? 15 : 40);
             }
         }
         for (SimNode n : all) {
@@ -255,7 +268,7 @@ public final class Simulation {
                 }
                 note("one-way cuts " + cut);
             }
-        } else if (!cut.isEmpty() && rnd.nextDouble() < 0.05) {
+        } else if (!cut.isEmpty() && rnd.nextDouble() < 0.08) {
             cut.clear();
             note("partition healed");
         }
@@ -322,6 +335,7 @@ public final class Simulation {
         n.snapshot = new SnapshotData(meta, new TreeMap<>(n.kv));
         long upTo = Math.max(n.storage.firstIndex() - 1, index - rnd.nextInt(4));
         n.storage.compact(upTo);
+        count("compactions");
         note(n.id + " snapshot at " + index + ", compacted to " + upTo);
     }
 
@@ -338,6 +352,28 @@ public final class Simulation {
         return cs;
     }
 
+    /**
+     * Faults at the moments that matter: a new leader cut off before its first entry spreads, a
+     * leader crashing right after its commit index moved (the ingredients of Figure 8).
+     */
+    private void adversary(SimNode n, Ready rd, boolean becameLeader) {
+        if (!chaos || options.crash() <= 0.02) {
+            return;
+        }
+        if (becameLeader && rnd.nextDouble() < 0.3) {
+            for (String other : nodes.keySet()) {
+                if (!other.equals(n.id)) {
+                    cut.add(n.id + ">" + other);
+                    cut.add(other + ">" + n.id);
+                }
+            }
+            note("new leader " + n.id + " isolated");
+        } else if (n.raft.role() == Role.LEADER && rd.hardState() != null && rnd.nextDouble() < 0.05) {
+            crash(n);
+            n.restartAt = now + 3 + rnd.nextInt(15);
+        }
+    }
+
     private void crash(SimNode n) {
         if (n.raft.hasReady()) {
             // Crash after sending what may go out before the fsync, but before the fsync.
@@ -349,6 +385,7 @@ public final class Simulation {
             }
         }
         note(n.id + " crashed " + n.raft);
+        count("crashes");
         n.raft = null;
     }
 
@@ -376,9 +413,11 @@ public final class Simulation {
                 return;
             }
             SimNode target = up.get(rnd.nextInt(up.size()));
-            String leader = leader();
-            if (leader != null && rnd.nextInt(3) > 0) {
-                target = nodes.get(leader);
+            // Clients talk to any node that believes it leads, stale leaders included: that is how
+            // uncommitted tails of old terms pile up.
+            List<SimNode> leaders = up.stream().filter(n -> n.raft.role() == Role.LEADER).toList();
+            if (!leaders.isEmpty() && rnd.nextInt(3) > 0) {
+                target = leaders.get(rnd.nextInt(leaders.size()));
             }
             String key = "k" + rnd.nextInt(options.keys());
             int kind = rnd.nextInt(20);
@@ -493,6 +532,7 @@ public final class Simulation {
                 it.remove();
                 clientBusy.remove(r.op().client());
                 history.getOk(r.op(), n.kv.get(r.op().key()));
+                count(r.node().equals(leader()) ? "readsOnLeader" : "readsOnFollower");
             }
         }
     }
@@ -514,6 +554,19 @@ public final class Simulation {
 
     private void handleReady(SimNode n, Ready rd) {
         RawNode raft = n.raft;
+        if (chaos && options.crash() > 0.02 && raft.role() == Role.LEADER && rd.hardState() != null
+                && rd.hardState().getCommit() > n.commitChecked && rnd.nextDouble() < 0.1) {
+            // The leader persists its new commit index and dies before sending anything.
+            n.storage.append(rd.entries());
+            invariants.appendedEntries(n.id, n.storage, rd.entries());
+            n.storage.setHardState(rd.hardState());
+            recordCommits(n, rd.hardState().getCommit());
+            note(n.id + " crashed after persisting commit " + rd.hardState().getCommit() + ", before sending");
+            count("crashes");
+            n.raft = null;
+            n.restartAt = now + 3 + rnd.nextInt(15);
+            return;
+        }
         boolean becameLeader = rd.softState() != null && rd.softState().role() == Role.LEADER;
         if (rd.softState() != null) {
             note(n.id + " is " + rd.softState().role() + " (leader " + rd.softState().leader() + ") term "
@@ -535,19 +588,17 @@ public final class Simulation {
             n.kv = new TreeMap<>(data.kv());
             n.applied = rd.snapshot().getIndex();
             n.commitChecked = Math.max(n.commitChecked, n.applied);
+            count("snapshotsInstalled");
             note(n.id + " installed snapshot " + rd.snapshot().getIndex() + "/" + rd.snapshot().getTerm());
         }
         n.storage.append(rd.entries());
         invariants.appendedEntries(n.id, n.storage, rd.entries());
         if (rd.hardState() != null) {
             n.storage.setHardState(rd.hardState());
-            long commit = rd.hardState().getCommit();
-            for (long i = Math.max(n.commitChecked + 1, n.storage.firstIndex()); i <= commit; i++) {
-                invariants.committed(n.id, n.storage.entries(i, i + 1, Long.MAX_VALUE).get(0), "committed");
-            }
-            n.commitChecked = Math.max(n.commitChecked, commit);
+            recordCommits(n, rd.hardState().getCommit());
         }
         if (becameLeader) {
+            count("elections");
             long term = raft.term();
             invariants.leaderElected(n.id, term);
             invariants.leaderComplete(n.id, term, n.storage);
@@ -567,6 +618,15 @@ public final class Simulation {
             invariants.committed(n.id, e, "applied");
             if (e.getType() == EntryType.ENTRY_NORMAL && !e.getData().isEmpty()) {
                 applyCommand(n, e);
+            } else if (e.getType() == EntryType.ENTRY_CONF_CHANGE) {
+                ConfChange cc = ConfChanges.decode(e);
+                if (cc.getType() == ConfChangeType.CONF_REMOVE_NODE && cc.getNodeId().equals(n.id)
+                        && rd.softState() != null && n.wasLeader && rd.softState().role() != Role.LEADER) {
+                    count("leaderRemoved");
+                }
+                if (n.raft.leader().equals(n.id)) {
+                    count("confChangesApplied." + cc.getType());
+                }
             }
             n.applied = e.getIndex();
         }
@@ -576,8 +636,19 @@ public final class Simulation {
                 r.index()[0] = rs.index();
             }
         }
+        if (rd.softState() != null) {
+            n.wasLeader = rd.softState().role() == Role.LEADER;
+        }
         raft.advance(rd);
         serveReads(n);
+        adversary(n, rd, becameLeader);
+    }
+
+    private void recordCommits(SimNode n, long commit) {
+        for (long i = Math.max(n.commitChecked + 1, n.storage.firstIndex()); i <= commit; i++) {
+            invariants.committed(n.id, n.storage.entries(i, i + 1, Long.MAX_VALUE).get(0), "committed");
+        }
+        n.commitChecked = Math.max(n.commitChecked, commit);
     }
 
     private void send(Message m) {
@@ -617,6 +688,9 @@ public final class Simulation {
             if (ok) {
                 moved = true;
                 noteMessage(m);
+                if (m.getType() == MessageType.MSG_TIMEOUT_NOW) {
+                    count("transfers");
+                }
                 if (snapMsg) {
                     to.incoming.put(m.getSnapshot().getIndex(), env.snapshot());
                 }

@@ -24,11 +24,13 @@ class SimulationTest {
         List<Simulation.Failure> failures = new ArrayList<>();
         AtomicLong writes = new AtomicLong();
         AtomicLong runs = new AtomicLong();
+        java.util.Map<String, Long> counts = new java.util.concurrent.ConcurrentSkipListMap<>();
         seeds.parallel().forEach(seed -> {
             try {
                 Simulation.Summary s = new Simulation(seed).run();
                 writes.addAndGet(s.writes());
                 runs.incrementAndGet();
+                s.counts().forEach((k, v) -> counts.merge(k, v, Long::sum));
             } catch (Simulation.Failure f) {
                 synchronized (failures) {
                     failures.add(f);
@@ -42,7 +44,14 @@ class SimulationTest {
             sb.append("\n\nfirst failure:\n").append(failures.get(0).getMessage());
             throw new AssertionError(sb.toString(), failures.get(0));
         }
-        System.out.println("simulation: " + runs.get() + " seeds, " + writes.get() + " acknowledged writes");
+        System.out.println("simulation: " + runs.get() + " seeds, " + writes.get() + " acknowledged writes, " + counts);
         assertThat(writes.get()).as("the clients got writes through").isPositive();
+        if (one == null && count >= 200) {
+            // The run must actually have exercised the dangerous paths, or passing proves little.
+            assertThat(counts).containsKeys("elections", "crashes", "snapshotsInstalled", "compactions", "transfers",
+                    "readsOnLeader", "readsOnFollower", "leaderRemoved",
+                    "confChangesApplied.CONF_ADD_LEARNER", "confChangesApplied.CONF_PROMOTE_LEARNER",
+                    "confChangesApplied.CONF_REMOVE_NODE");
+        }
     }
 }
