@@ -249,8 +249,7 @@ public class GoltClusterReconciler implements Reconciler<GoltCluster> {
                 || (outcome.kind() == StepResult.Kind.BLOCKED && !Conditions.REASON_PAUSED.equals(outcome.reason())
                         && !Conditions.REASON_INVALID_SPEC.equals(outcome.reason()));
         conditions = Conditions.set(conditions, Conditions.PROGRESSING, progressing,
-                outcome.isDone() ? Conditions.REASON_RECONCILED
-                        : outcome.kind() == StepResult.Kind.DEGRADED ? outcome.reason() : outcome.reason(),
+                outcome.isDone() ? Conditions.REASON_RECONCILED : outcome.reason(),
                 outcome.isDone() ? "cluster matches the spec" : outcome.message(), generation, now);
         boolean degraded = outcome.kind() == StepResult.Kind.DEGRADED
                 || Conditions.REASON_INVALID_SPEC.equals(outcome.reason())
