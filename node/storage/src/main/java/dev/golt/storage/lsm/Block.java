@@ -4,26 +4,35 @@ import java.util.Arrays;
 
 /** A parsed, immutable block built by {@link BlockBuilder}; see its layout. */
 final class Block {
-    static final byte[] TOMBSTONE_MARK = null;
-
     private final byte[] data;
+    private final int length;
     private final int restartsOffset;
     private final int restartCount;
 
     Block(byte[] data) {
-        if (data.length < 4) {
+        this(data, data.length);
+    }
+
+    /** A block made of the first {@code length} bytes of {@code data} (the rest is ignored). */
+    Block(byte[] data, int length) {
+        if (length < 4 || length > data.length) {
             throw new IllegalStateException("block too short");
         }
         this.data = data;
-        this.restartCount = Coding.getInt32(data, data.length - 4);
-        this.restartsOffset = data.length - 4 - restartCount * 4;
-        if (restartCount < 1 || restartsOffset < 0) {
+        this.length = length;
+        this.restartCount = Coding.getInt32(data, length - 4);
+        this.restartsOffset = length - 4 - restartCount * 4;
+        if (restartCount < 1 || restartCount > length / 4 || restartsOffset < 0) {
             throw new IllegalStateException("bad restart count " + restartCount);
         }
     }
 
     int sizeInBytes() {
         return data.length;
+    }
+
+    int length() {
+        return length;
     }
 
     Iter iterator() {
@@ -71,28 +80,60 @@ final class Block {
             parseAt(next);
         }
 
+        private int cursor; // decode position used by varint()
+
+        private int varint() {
+            int result = 0;
+            for (int shift = 0; shift <= 28; shift += 7) {
+                if (cursor >= restartsOffset) {
+                    throw new IllegalStateException("truncated varint in block");
+                }
+                byte b = data[cursor++];
+                result |= (b & 0x7F) << shift;
+                if (b >= 0) {
+                    if (result < 0) {
+                        throw new IllegalStateException("varint out of range in block");
+                    }
+                    return result;
+                }
+            }
+            throw new IllegalStateException("varint too long in block");
+        }
+
         private void parseAt(int offset) {
-            Coding.Reader r = new Coding.Reader(data, offset, restartsOffset);
-            int shared = r.varint32();
-            int unshared = r.varint32();
-            long vl = r.varint();
-            if (shared > keyLen && offset != 0 || unshared < 0 || r.pos + unshared > restartsOffset) {
+            cursor = offset;
+            int shared = varint();
+            int unshared = varint();
+            int vl = varint();
+            if (shared > keyLen || unshared > restartsOffset - cursor) {
                 throw new IllegalStateException("bad block entry at " + offset);
             }
             int len = shared + unshared;
             if (len > keyBuf.length) {
                 keyBuf = Arrays.copyOf(keyBuf, Math.max(len, keyBuf.length * 2));
             }
-            System.arraycopy(data, r.pos, keyBuf, shared, unshared);
+            System.arraycopy(data, cursor, keyBuf, shared, unshared);
             keyLen = len;
-            valueOffset = r.pos + unshared;
-            valueLen = (int) vl - 1;
+            valueOffset = cursor + unshared;
+            valueLen = vl - 1;
             int end = valueOffset + Math.max(valueLen, 0);
-            if (end > restartsOffset || vl > Integer.MAX_VALUE) {
+            if (end > restartsOffset || end < valueOffset) {
                 throw new IllegalStateException("bad value length at " + offset);
             }
             next = end;
             valid = true;
+        }
+
+        /** Compares the key stored at a restart point (shared = 0) with target, without copying it. */
+        private int compareRestartKey(int offset, byte[] target) {
+            cursor = offset;
+            int shared = varint();
+            int unshared = varint();
+            varint();
+            if (shared != 0 || unshared > restartsOffset - cursor) {
+                throw new IllegalStateException("bad restart entry at " + offset);
+            }
+            return Arrays.compareUnsigned(data, cursor, cursor + unshared, target, 0, target.length);
         }
 
         private int restartPoint(int i) {
@@ -112,9 +153,7 @@ final class Block {
             int hi = restartCount - 1;
             while (lo < hi) {
                 int mid = (lo + hi + 1) >>> 1;
-                keyLen = 0;
-                parseAt(restartPoint(mid));
-                if (compareKey(target) < 0) {
+                if (compareRestartKey(restartPoint(mid), target) < 0) {
                     lo = mid;
                 } else {
                     hi = mid - 1;

@@ -48,8 +48,8 @@ final class Table implements AutoCloseable {
             if (footer == null) {
                 throw new CorruptionException(path, size - Footer.SIZE, "bad SSTable footer");
             }
-            byte[] indexBytes = readBlock(ch, path, footer.indexOffset(), footer.indexSize());
-            byte[] filter = readBlock(ch, path, footer.filterOffset(), footer.filterSize());
+            byte[] indexBytes = java.util.Arrays.copyOf(readBlock(ch, path, footer.indexOffset(), footer.indexSize()), footer.indexSize());
+            byte[] filter = java.util.Arrays.copyOf(readBlock(ch, path, footer.filterOffset(), footer.filterSize()), footer.filterSize());
             Block index;
             try {
                 index = new Block(indexBytes);
@@ -107,7 +107,7 @@ final class Table implements AutoCloseable {
         Block b = cache.get(cacheKey);
         if (b == null) {
             try {
-                b = new Block(readBlock(channel, path, offset, size));
+                b = new Block(readBlock(channel, path, offset, size), size);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + path, e);
             } catch (IllegalStateException e) {
@@ -118,6 +118,7 @@ final class Table implements AutoCloseable {
         return b;
     }
 
+    /** Reads and verifies a block; the returned array holds the contents then the 4-byte checksum. */
     private static byte[] readBlock(FileChannel ch, Path path, long offset, int size) throws IOException {
         if (size < 0 || offset < 0 || offset + size + 4 > ch.size()) {
             throw new CorruptionException(path, offset, "block handle out of range");
@@ -130,7 +131,7 @@ final class Table implements AutoCloseable {
         if (Coding.getInt32(all, size) != (int) crc.getValue()) {
             throw new CorruptionException(path, offset, "block checksum mismatch");
         }
-        return java.util.Arrays.copyOf(all, size);
+        return all; // contents followed by the 4 checksum bytes
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long at) throws IOException {

@@ -2,6 +2,7 @@ package dev.golt.storage.lsm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.golt.storage.FsyncPolicy;
 import dev.golt.storage.WriteBatch;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class LoadTest {
         Random rnd = new Random(1);
         long index = 0;
         long maxUsage = 0;
-        try (LsmStore store = LsmStore.open(dir, LsmOptions.defaults())) {
+        try (LsmStore store = LsmStore.open(dir, LsmOptions.defaults().withFsync(FsyncPolicy.NEVER))) {
             // random insertion order: a permutation by multiplication with a unit mod KEYS
             for (int start = 0; start < KEYS; start += 500) {
                 WriteBatch b = new WriteBatch();
@@ -60,7 +61,7 @@ class LoadTest {
         }
         // memtables (3 x 16 MiB) + block cache (32 MiB) + index/filter metadata
         assertThat(maxUsage).isLessThan(100L << 20);
-        try (LsmStore store = LsmStore.open(dir, LsmOptions.defaults())) {
+        try (LsmStore store = LsmStore.open(dir, LsmOptions.defaults().withFsync(FsyncPolicy.NEVER))) {
             assertThat(store.appliedIndex()).isEqualTo(index);
             assertThat(store.get(key(1_234_567))).isEqualTo(value(1_234_567));
         }

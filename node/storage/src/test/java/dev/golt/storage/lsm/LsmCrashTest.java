@@ -109,7 +109,7 @@ class LsmCrashTest {
                 }
             }
             io.powerLoss(new Random(crashAt));
-            try (LsmStore reopened = LsmStore.open(dir, options(FileIo.DEFAULT))) {
+            try (LsmStore reopened = LsmStore.open(dir, options(FileIo.DEFAULT).withFsync(FsyncPolicy.NEVER))) {
                 long applied = reopened.appliedIndex();
                 assertThat(applied).as("crash at %d", crashAt).isGreaterThanOrEqualTo(durable[0]);
                 assertThat(contents(reopened)).as("crash at %d, applied %d", crashAt, applied)
@@ -147,7 +147,7 @@ class LsmCrashTest {
             int bit = rnd.nextInt(bytes.length * 8);
             bytes[bit / 8] ^= (byte) (1 << (bit % 8));
             Files.write(victim, bytes);
-            try (LsmStore store = LsmStore.open(dir, options(FileIo.DEFAULT))) {
+            try (LsmStore store = LsmStore.open(dir, options(FileIo.DEFAULT).withFsync(FsyncPolicy.NEVER))) {
                 assertThat(contents(store)).as("flip of bit %d in %s", bit, victim.getFileName()).isEqualTo(expected);
                 for (var e : states.get(states.size() - 1).entrySet()) {
                     assertThat(store.get(e.getKey())).isEqualTo(e.getValue());

@@ -116,7 +116,7 @@ class WalCrashTest {
                 }
                 io.powerLoss(new Random(crashAt));
                 String recovered;
-                try (SegmentedWal reopened = SegmentedWal.open(dir, options())) {
+                try (SegmentedWal reopened = SegmentedWal.open(dir, options().withFsync(dev.golt.storage.FsyncPolicy.NEVER))) {
                     recovered = state(reopened);
                 }
                 List<String> allowed = reference.states.subList(run.lastAcked, reference.states.size());
