@@ -63,6 +63,7 @@ public final class RaftDriver {
     private final Map<Long, List<CompletableFuture<Long>>> readsInFlight = new HashMap<>();
     private final TreeMap<Long, List<CompletableFuture<Long>>> waitApplied = new TreeMap<>();
     private final List<Transfer> transfers = new ArrayList<>();
+    private final List<CompletableFuture<Long>> snapshotWaiters = new ArrayList<>();
     private long readSeq;
     private long ticks;
     private boolean timeoutNowReceived;
@@ -355,6 +356,10 @@ public final class RaftDriver {
 
     private void handle(Ready rd) {
         if (rd.hardState() != null) {
+            if (rd.softState() == null && role == Role.CANDIDATE && rd.hardState().getTerm() > term) {
+                // a candidate whose election timed out campaigns again: no role change, a new term
+                metrics.election("timeout");
+            }
             term = rd.hardState().getTerm();
             commitIndex = rd.hardState().getCommit();
         }
@@ -525,7 +530,8 @@ public final class RaftDriver {
     private void startSnapshot(CompletableFuture<Long> done) {
         if (snapshotInProgress) {
             if (done != null) {
-                done.completeExceptionally(NodeException.unavailable("a snapshot is already being taken"));
+                // the snapshot being taken is as good as a new one: answer with it
+                snapshotWaiters.add(done);
             }
             return;
         }
@@ -541,16 +547,32 @@ public final class RaftDriver {
                 LOG.errorf(e, "%s: snapshot failed", id);
                 inbox.add(() -> {
                     snapshotInProgress = false;
+                    NodeException failed = NodeException.unavailable("snapshot failed: " + e.getMessage());
+                    snapshotWaiters.forEach(w -> w.completeExceptionally(failed));
+                    snapshotWaiters.clear();
                     if (done != null) {
-                        done.completeExceptionally(NodeException.unavailable("snapshot failed: " + e.getMessage()));
+                        done.completeExceptionally(failed);
                     }
                 });
             }
         });
     }
 
-    private void finishSnapshot(Path tmp, long index, ConfState conf, long t0, CompletableFuture<Long> done) {
+    private void finishSnapshot(Path tmp, long index, ConfState conf, long t0, CompletableFuture<Long> first) {
         snapshotInProgress = false;
+        List<CompletableFuture<Long>> waiting = new ArrayList<>(snapshotWaiters);
+        snapshotWaiters.clear();
+        if (first != null) {
+            waiting.add(first);
+        }
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        done.whenComplete((i, e) -> waiting.forEach(w -> {
+            if (e != null) {
+                w.completeExceptionally(e);
+            } else {
+                w.complete(i);
+            }
+        }));
         try {
             if (index <= lastSnapshotIndex || index < log.firstIndex() - 1) {
                 StateMachine.deleteTree(tmp);

@@ -3,6 +3,7 @@ package dev.golt.server.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.golt.server.node.GoltNode;
+import dev.golt.server.node.NodeSettings;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -10,8 +11,13 @@ class GracefulShutdownTest {
 
     @Test
     void stoppingTheLeaderHandsOverWithoutAnElectionTimeout() {
-        try (TestCluster c = TestCluster.start(3)) {
-            GoltNode leader = c.awaitLeader();
+        // Long election timeouts (1-2 s): a hand-over that relied on one would show, and a starved CI
+        // machine does not time out a healthy leader.
+        try (TestCluster c = TestCluster.start(3, s -> new NodeSettings(s.id(), s.bindAddress(), s.advertise(),
+                s.peers(), s.dataDir(), s.initialMembers(), 20, 50, 100, 2, s.snapshotThresholdEntries(),
+                s.snapshotKeepEntries(), s.fsync(), s.maxKeyBytes(), s.maxValueBytes(), s.requestTimeoutMs(),
+                s.maxMessageBytes(), s.readyMaxLag(), s.promoteMaxLag()))) {
+            GoltNode leader = c.awaitLeaderKnownByAll();
             c.write(leader, "k", "v");
             List<GoltNode> rest = c.nodes().stream().filter(n -> n != leader).toList();
             double timeoutsBefore = rest.stream().mapToDouble(n -> c.elections(n.settings().id(), "timeout")).sum();

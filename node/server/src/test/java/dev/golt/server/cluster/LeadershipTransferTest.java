@@ -11,7 +11,7 @@ class LeadershipTransferTest {
     @Test
     void transferHandsLeadershipToTheNamedMember() throws Exception {
         try (TestCluster c = TestCluster.start(3)) {
-            GoltNode leader = c.awaitLeader();
+            GoltNode leader = c.awaitLeaderKnownByAll();
             c.write(leader, "k", "v");
             GoltNode target = c.nodes().stream().filter(n -> n != leader).findFirst().orElseThrow();
             String targetId = target.settings().id();

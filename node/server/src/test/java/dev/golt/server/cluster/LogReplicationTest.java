@@ -10,7 +10,7 @@ class LogReplicationTest {
     @Test
     void allMembersConvergeIncludingOneThatWasDown() {
         try (TestCluster c = TestCluster.start(3)) {
-            GoltNode leader = c.awaitLeader();
+            GoltNode leader = c.awaitLeaderKnownByAll();
             for (int i = 0; i < 50; i++) {
                 c.write(leader, "a" + i, "x" + i);
             }

@@ -7,6 +7,7 @@ import dev.golt.raft.Role;
 import dev.golt.server.DefaultComponents;
 import dev.golt.server.node.ApplyResult;
 import dev.golt.server.node.GoltNode;
+import dev.golt.server.node.NodeException;
 import dev.golt.server.node.NodeSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -142,11 +143,37 @@ public final class TestCluster implements AutoCloseable {
                 .setKey(ByteString.copyFromUtf8(key)).setValue(ByteString.copyFromUtf8(value))).build();
     }
 
+    /** Writes through {@code via}, retrying while the answer is "not applied" (503), as a client would. */
     public ApplyResult write(GoltNode via, String key, String value) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                return via.write(put(key, value)).get(15, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                Throwable cause = GoltNode.unwrap(e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e);
+                boolean notApplied = cause instanceof NodeException ne && ne.kind() == NodeException.Kind.UNAVAILABLE;
+                if (!notApplied || System.nanoTime() > deadline) {
+                    throw new AssertionError("write " + key + " via " + via.settings().id() + " failed", e);
+                }
+                sleep(50);
+            }
+        }
+    }
+
+    /** Waits for a leader that every running node knows. */
+    public GoltNode awaitLeaderKnownByAll() {
+        GoltNode leader = awaitLeader();
+        String id = leader.settings().id();
+        await("every node follows " + id, () -> nodes().stream().allMatch(n -> n.driver().leader().equals(id)));
+        return leader;
+    }
+
+    private static void sleep(long ms) {
         try {
-            return via.write(put(key, value)).get(15, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("write " + key + " via " + via.settings().id() + " failed", e);
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 
