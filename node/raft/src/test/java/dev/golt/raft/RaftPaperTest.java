@@ -74,6 +74,7 @@ class RaftPaperTest {
         c.campaign("a");
         assertThat(c.leader()).isEqualTo("a");
         long term = c.raft("b").status().term();
+        c.heal();
         // b voted for a in this term; a vote request from c for the same term must be refused.
         c.raft("b").step(dev.golt.proto.Message.newBuilder().setType(dev.golt.proto.MessageType.MSG_VOTE)
                 .setFrom("c").setTo("b").setTerm(term).setIndex(100).setLogTerm(100).build());
