@@ -1,6 +1,5 @@
 package dev.golt.operator;
 
-import dev.golt.operator.crd.GoltCluster;
 import dev.golt.operator.node.NodeClient;
 import dev.golt.operator.reconciler.GoltClusterReconciler;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -41,9 +40,5 @@ public final class GoltOperator {
             }
         });
         return operator;
-    }
-
-    public static Class<GoltCluster> primaryType() {
-        return GoltCluster.class;
     }
 }

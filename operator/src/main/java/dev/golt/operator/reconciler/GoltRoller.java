@@ -23,11 +23,12 @@ import java.util.Optional;
  *       StatefulSet's {@code status.updateRevision} (the StatefulSet uses {@code OnDelete}, so a
  *       new template never restarts anything by itself), or it carries the annotation
  *       {@code golt.dev/restart=true}. None: the roll is done.</li>
- *   <li>Every member (voter or expected pod) that does <em>not</em> need a restart must be healthy (pod ready, node
- *       answers, follows the leader, applied index within {@code maxLagEntries} of the leader's
- *       commit index). A missing or unhealthy one means the previous restart has not settled:
- *       wait; if it has been unhealthy longer than {@code readyTimeoutSeconds} since its pod was
- *       created, stop the roll and report {@code Degraded}.</li>
+ *   <li>Every member (voter or expected pod) that does <em>not</em> need a restart must be
+ *       healthy (pod ready, node answers, follows the leader, applied index within
+ *       {@code maxLagEntries} of the leader's commit index). A missing or unhealthy one means the
+ *       previous restart has not settled: wait; if it has been unhealthy longer than
+ *       {@code readyTimeoutSeconds} since its pod was created, stop the roll and report
+ *       {@code Degraded}.</li>
  *   <li>Pick the next pod: unhealthy pods needing a restart first (restarting them cannot lower
  *       the number of healthy voters), then followers by ordinal, the leader last.</li>
  *   <li>Quorum check: after taking the candidate down, the healthy voters (as reported by the
