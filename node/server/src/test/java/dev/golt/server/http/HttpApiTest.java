@@ -29,7 +29,7 @@ class HttpApiTest {
 
     Reply send(String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + path))
-                .timeout(Duration.ofSeconds(15)).header("Content-Type", "application/json");
+                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json");
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode json = null;
@@ -41,7 +41,7 @@ class HttpApiTest {
 
     @BeforeEach
     void awaitLeader() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!send("GET", "/status", null).body().get("isLeader").asBoolean()) {
             assertThat(System.nanoTime()).as("single node elects itself").isLessThan(deadline);
             Thread.sleep(50);
