@@ -241,6 +241,9 @@ public final class LsmStore implements KeyValueStore {
         if (limit <= 0) {
             return out;
         }
+        if (prefix == null) {
+            prefix = new byte[0];
+        }
         byte[] start = prefix;
         if (after != null && Coding.compare(after, prefix) >= 0) {
             start = java.util.Arrays.copyOf(after, after.length + 1); // smallest key after `after`

@@ -30,7 +30,7 @@ class LsmStoreModelTest {
 
     static List<Long> seeds() {
         List<Long> s = new ArrayList<>();
-        for (long i = 1; i <= 12; i++) {
+        for (long i = 1; i <= 8; i++) {
             s.add(i * 7919);
         }
         return s;
