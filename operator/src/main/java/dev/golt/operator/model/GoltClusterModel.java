@@ -50,6 +50,8 @@ public final class GoltClusterModel {
     public static final String CONTAINER = "golt";
     public static final long TERMINATION_GRACE_SECONDS = 60;
     public static final String DEFAULT_STORAGE_SIZE = "1Gi";
+    /** The uid and gid the node image runs as (docker/node.Dockerfile); fsGroup makes the data volume writable. */
+    public static final long NODE_UID = 10001;
 
     public static final String LABEL_NAME = "app.kubernetes.io/name";
     public static final String LABEL_INSTANCE = "app.kubernetes.io/instance";
@@ -288,6 +290,12 @@ public final class GoltClusterModel {
                         .withNewMetadata().withLabels(labels()).withAnnotations(podAnnotations).endMetadata()
                         .withNewSpec()
                             .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
+                            .withNewSecurityContext()
+                                .withRunAsNonRoot(true)
+                                .withRunAsUser(NODE_UID)
+                                .withRunAsGroup(NODE_UID)
+                                .withFsGroup(NODE_UID)
+                            .endSecurityContext()
                             .withNewAffinity().withNewPodAntiAffinity()
                                 .addNewPreferredDuringSchedulingIgnoredDuringExecution()
                                     .withWeight(100)

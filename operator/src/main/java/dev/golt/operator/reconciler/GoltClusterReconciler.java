@@ -23,6 +23,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -135,11 +136,27 @@ public class GoltClusterReconciler implements Reconciler<GoltCluster> {
         Duration next = busy ? BUSY_RESCHEDULE : snapshots.untilNext(state, status.lastSnapshot,
                         cluster.getMetadata().getCreationTimestamp())
                 .map(d -> d.compareTo(IDLE_RESCHEDULE) < 0 ? d.plusSeconds(1) : IDLE_RESCHEDULE).orElse(IDLE_RESCHEDULE);
-        if (Objects.equals(json(status), json(previous))) {
-            return UpdateControl.<GoltCluster>noUpdate().rescheduleAfter(next);
+        if (!Objects.equals(json(status), json(previous))) {
+            replaceStatus(cluster, context, fresh -> status);
         }
-        cluster.setStatus(status);
-        return UpdateControl.patchStatus(cluster).rescheduleAfter(next);
+        return UpdateControl.<GoltCluster>noUpdate().rescheduleAfter(next);
+    }
+
+    /**
+     * Replaces the status (PUT on {@code /status}) with optimistic locking and puts the answer into
+     * JOSDK's cache, so the next pass starts from what was written. JOSDK's own non-SSA
+     * {@code patchStatus} sends a JSON Patch computed against the informer's copy and does not cache
+     * the result: a pass that starts before the watch event of the previous write arrives diffs
+     * against a stale status, and index-based operations (members, conditions) then fail on the
+     * server (422; the mock API server never answers). On a conflict JOSDK waits for a newer cached
+     * copy and applies {@code change} to it again.
+     */
+    private static void replaceStatus(GoltCluster cluster, Context<GoltCluster> context,
+                                    Function<GoltCluster, GoltClusterStatus> change) {
+        PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(cluster, context, fresh -> {
+            fresh.setStatus(change.apply(fresh));
+            return fresh;
+        });
     }
 
     private StepResult applyChanges(GoltCluster cluster, Context<GoltCluster> context, GoltClusterModel model,
@@ -270,12 +287,18 @@ public class GoltClusterReconciler implements Reconciler<GoltCluster> {
     public ErrorStatusUpdateControl<GoltCluster> updateErrorStatus(GoltCluster cluster, Context<GoltCluster> context,
                                                                    Exception e) {
         LOG.warn("reconciliation of {} failed", cluster.getMetadata().getName(), e);
-        GoltClusterStatus status = cluster.getStatus() == null ? new GoltClusterStatus() : cluster.getStatus();
-        long generation = cluster.getMetadata().getGeneration() == null ? 0 : cluster.getMetadata().getGeneration();
-        status.conditions = Conditions.set(status.conditions, Conditions.PROGRESSING, true,
-                Conditions.REASON_RECONCILE_ERROR, String.valueOf(e.getMessage()), generation, clock.instant());
-        cluster.setStatus(status);
-        return ErrorStatusUpdateControl.patchStatus(cluster);
+        try {
+            replaceStatus(cluster, context, fresh -> {
+                GoltClusterStatus status = fresh.getStatus() == null ? new GoltClusterStatus() : fresh.getStatus();
+                long generation = fresh.getMetadata().getGeneration() == null ? 0 : fresh.getMetadata().getGeneration();
+                status.conditions = Conditions.set(status.conditions, Conditions.PROGRESSING, true,
+                        Conditions.REASON_RECONCILE_ERROR, String.valueOf(e.getMessage()), generation, clock.instant());
+                return status;
+            });
+        } catch (RuntimeException statusFailure) {
+            LOG.warn("could not report the failure of {} in its status", cluster.getMetadata().getName(), statusFailure);
+        }
+        return ErrorStatusUpdateControl.noStatusUpdate();
     }
 
     private static GoltClusterStatus copy(GoltClusterStatus status) {

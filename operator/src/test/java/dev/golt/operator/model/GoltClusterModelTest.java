@@ -145,6 +145,17 @@ class GoltClusterModelTest {
     }
 
     @Test
+    void podsRunAsTheNodeImageUserAndOwnTheDataVolume() {
+        PodSpec pod = model(TestClusters.cluster("kv", 3)).generateStatefulSet(3, INITIAL).getSpec().getTemplate()
+                .getSpec();
+        var security = pod.getSecurityContext();
+        assertThat(security.getRunAsNonRoot()).isTrue();
+        assertThat(security.getRunAsUser()).isEqualTo(10001L);
+        assertThat(security.getRunAsGroup()).isEqualTo(10001L);
+        assertThat(security.getFsGroup()).isEqualTo(10001L);
+    }
+
+    @Test
     void probesShutdownAndAntiAffinity() {
         StatefulSet sts = model(TestClusters.cluster("kv", 3)).generateStatefulSet(3, INITIAL);
         PodSpec pod = sts.getSpec().getTemplate().getSpec();

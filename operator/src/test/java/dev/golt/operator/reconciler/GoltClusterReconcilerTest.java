@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -74,11 +75,15 @@ class GoltClusterReconcilerTest {
         return harness.get(name);
     }
 
+    /**
+     * Changes the cluster like a user would: the operator writes the status concurrently, so a 409
+     * means "re-read and apply the change again" (JOSDK's conflict-retrying edit).
+     */
     private static void update(String name, Consumer<GoltCluster> change) {
-        client.resources(GoltCluster.class).inNamespace("ns").withName(name).edit(c -> {
+        PrimaryUpdateAndCacheUtils.conflictRetryingPatch(client, harness.get(name), c -> {
             change.accept(c);
             return c;
-        });
+        }, c -> true);
     }
 
     @Test

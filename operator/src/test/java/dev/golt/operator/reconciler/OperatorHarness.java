@@ -61,11 +61,13 @@ final class OperatorHarness implements AutoCloseable {
 
     /** Plays the StatefulSet controller once: revision, pods for every ordinal, pods above deleted. */
     void syncPods(String name, String revision) {
-        StatefulSet sts = client.apps().statefulSets().inNamespace("ns").withName(name).get();
         GoltClusterModel model = new GoltClusterModel(get(name));
-        sts.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
-                .withUpdateRevision(revision).withReplicas(sts.getSpec().getReplicas()).build());
-        client.apps().statefulSets().inNamespace("ns").resource(sts).updateStatus();
+        // editStatus applies the change to the latest version: the operator may change the StatefulSet meanwhile.
+        StatefulSet sts = client.apps().statefulSets().inNamespace("ns").withName(name).editStatus(s -> {
+            s.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
+                    .withUpdateRevision(revision).withReplicas(s.getSpec().getReplicas()).build());
+            return s;
+        });
         int replicas = sts.getSpec().getReplicas();
         for (int i = 0; i < 9; i++) {
             String id = model.podName(i);
