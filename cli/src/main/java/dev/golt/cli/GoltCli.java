@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** {@code golt}: the command-line client of the Golt HTTP API. */
-@Command(name = "golt", mixinStandardHelpOptions = true, version = "golt 0.1.0",
+@Command(name = "golt", mixinStandardHelpOptions = true, version = "golt 0.1.0", scope = ScopeType.INHERIT,
         description = "Command-line client for a Golt cluster (talks to the nodes' HTTP API).",
         subcommands = {PutCommand.class, GetCommand.class, DeleteCommand.class, CasCommand.class,
             ScanCommand.class, StatusCommand.class, MembersCommand.class, SnapshotCommand.class,

@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "scan", description = {"List keys starting with PREFIX (all keys if omitted), in key order,",
-    "one 'key<TAB>value' line each. Without --all, a hint for the next page goes to stderr."})
+@Command(name = "scan", description = {"List keys with PREFIX in key order, one 'key<TAB>value' line each.",
+    "No PREFIX: all keys. Without --all, a hint for the next page goes to stderr."})
 final class ScanCommand extends ClientCommand {
 
     @Parameters(index = "0", paramLabel = "PREFIX", arity = "0..1", defaultValue = "")

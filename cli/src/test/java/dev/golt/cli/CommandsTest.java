@@ -245,5 +245,9 @@ class CommandsTest {
         assertThat(r.out()).contains("put", "get", "delete", "cas", "scan", "status", "members", "snapshot",
                 "transfer-leadership", "Exit codes:", "GOLT_ENDPOINTS");
         assertThat(r.out()).containsPattern("4\\s+outcome unknown");
+        var sub = cli.run("cas", "--help");
+        assertThat(sub.code()).isZero();
+        assertThat(sub.out()).contains("--expect-absent", "--endpoints", "Exit codes:");
+        assertThat(cli.run("members", "add", "--help").code()).isZero();
     }
 }
