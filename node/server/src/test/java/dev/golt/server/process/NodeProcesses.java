@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /** A cluster of real node processes started from the packaged jar. */
@@ -27,13 +28,47 @@ final class NodeProcesses implements AutoCloseable {
 
     private final Path root;
     private final Map<String, int[]> ports = new LinkedHashMap<>();
-    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, Process> processes = new ConcurrentHashMap<>();
+    private final Map<String, Integer> advertised = new LinkedHashMap<>();
+    private final List<String> jvmOptions;
+    private final FaultyNetwork network;
 
     NodeProcesses(int size) throws IOException {
+        this(size, false, List.of());
+    }
+
+    /**
+     * @param proxied    peers reach each other only through a {@link FaultyNetwork}
+     * @param jvmOptions extra {@code -D} options (node configuration) for every node
+     */
+    NodeProcesses(int size, boolean proxied, List<String> jvmOptions) throws IOException {
         root = Files.createTempDirectory("golt-procs");
+        this.jvmOptions = List.copyOf(jvmOptions);
+        network = proxied ? new FaultyNetwork(this::pids) : null;
         for (int i = 1; i <= size; i++) {
-            ports.put("n" + i, new int[] {freePort(), freePort()});
+            String id = "n" + i;
+            int[] p = {freePort(), freePort()};
+            ports.put(id, p);
+            advertised.put(id, proxied ? network.front(id, p[0]) : p[0]);
         }
+    }
+
+    FaultyNetwork network() {
+        return network;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    boolean running(String id) {
+        return processes.containsKey(id);
+    }
+
+    private Map<String, Long> pids() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        processes.forEach((id, p) -> out.put(id, p.pid()));
+        return out;
     }
 
     List<String> ids() {
@@ -46,16 +81,20 @@ final class NodeProcesses implements AutoCloseable {
 
     void start(String id) throws IOException {
         StringBuilder peers = new StringBuilder();
-        for (Map.Entry<String, int[]> e : ports.entrySet()) {
+        for (Map.Entry<String, Integer> e : advertised.entrySet()) {
             if (!e.getKey().equals(id)) {
-                peers.append(peers.isEmpty() ? "" : ",").append(e.getKey()).append("=127.0.0.1:").append(e.getValue()[0]);
+                peers.append(peers.isEmpty() ? "" : ",").append(e.getKey()).append("=127.0.0.1:").append(e.getValue());
             }
         }
         String jar = System.getProperty("golt.node.jar");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:+UseSerialGC", "-Dgolt.raft.tick-ms=20", "-jar", jar,
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-XX:+UseSerialGC", "-Dgolt.raft.tick-ms=20"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar,
                 "--id", id, "--address", "127.0.0.1:" + ports.get(id)[0], "--http", "127.0.0.1:" + ports.get(id)[1],
-                "--peers", peers.toString(), "--data", root.resolve(id).toString());
+                "--advertise", "127.0.0.1:" + advertised.get(id),
+                "--peers", peers.toString(), "--data", root.resolve(id).toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve(id + ".log").toFile()));
         processes.put(id, pb.start());
@@ -67,6 +106,23 @@ final class NodeProcesses implements AutoCloseable {
         if (p != null) {
             p.destroyForcibly();
             p.waitFor();
+        }
+    }
+
+    /** SIGSTOP: the process freezes with its sockets open, like a long GC pause or a hung VM. */
+    void pause(String id) throws IOException, InterruptedException {
+        signal(id, "STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    void resume(String id) throws IOException, InterruptedException {
+        signal(id, "CONT");
+    }
+
+    private void signal(String id, String signal) throws IOException, InterruptedException {
+        Process p = processes.get(id);
+        if (p != null) {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start().waitFor();
         }
     }
 
@@ -107,8 +163,57 @@ final class NodeProcesses implements AutoCloseable {
         throw new AssertionError("no agreed leader within " + timeout + "; logs in " + root);
     }
 
+    /** Waits until every node reports the same commit index and has applied it; returns that index. */
+    long awaitConverged(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            long commit = -1;
+            boolean same = true;
+            StringBuilder seen = new StringBuilder();
+            for (String id : ids()) {
+                JsonNode s;
+                try {
+                    s = get(id, "/status");
+                } catch (IOException e) {
+                    s = null;
+                }
+                if (s == null) {
+                    same = false;
+                    seen.append(id).append("=down ");
+                    continue;
+                }
+                long c = s.get("commitIndex").asLong();
+                seen.append(id).append("=").append(c).append("/").append(s.get("appliedIndex").asLong()).append(' ');
+                same &= s.get("appliedIndex").asLong() == c && (commit < 0 || commit == c);
+                commit = c;
+            }
+            if (same && seen.toString().equals(last)) {
+                return commit;
+            }
+            last = seen.toString();
+            Thread.sleep(300);
+        }
+        throw new AssertionError("nodes did not converge within " + timeout + " (commit/applied: " + last + ")");
+    }
+
+    /** Copies the nodes' logs to {@code dir} (they are deleted on close). */
+    void keepLogs(Path dir) {
+        try (Stream<Path> logs = Files.list(root)) {
+            Files.createDirectories(dir);
+            for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+                Files.copy(log, dir.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
+        if (network != null) {
+            network.close();
+        }
         for (String id : List.copyOf(processes.keySet())) {
             kill(id);
         }
