@@ -49,6 +49,18 @@ class CommandsTest {
     }
 
     @Test
+    void putWithDashReadsTheValueFromStdin() {
+        var saved = System.in;
+        System.setIn(new java.io.ByteArrayInputStream("line 1\nline 2\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try {
+            assertThat(golt("put", "multi", "-").code()).isZero();
+        } finally {
+            System.setIn(saved);
+        }
+        assertThat(node.value("multi")).isEqualTo("line 1\nline 2\n");
+    }
+
+    @Test
     void getPrintsTheValueOnStdout() {
         node.put("a b/ü", "v=1&x");
         var r = golt("get", "a b/ü");
