@@ -27,6 +27,7 @@ public final class NodeMetrics {
     private final Counter snapshotsSent;
     private final Counter snapshotsInstalled;
     private final Timer snapshotInstallDuration;
+    private final Counter preVoteCampaigns;
 
     public NodeMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -51,6 +52,8 @@ public final class NodeMetrics {
         snapshotsInstalled = Counter.builder("golt.snapshot.installed")
                 .description("snapshots received and installed").register(registry);
         snapshotInstallDuration = Timer.builder("golt.snapshot.install.duration").register(registry);
+        preVoteCampaigns = Counter.builder("golt.raft.prevote.campaigns")
+                .description("pre-vote rounds this node started (they never change the term)").register(registry);
         for (String cause : new String[] {"timeout", "transfer"}) {
             election(cause, 0);
         }
@@ -76,7 +79,12 @@ public final class NodeMetrics {
 
     private void election(String cause, int n) {
         Counter.builder("golt.raft.elections").tag("cause", cause)
-                .description("campaigns this node started, by cause").register(registry).increment(n);
+                .description("elections (campaigns for a new term) this node started, by cause")
+                .register(registry).increment(n);
+    }
+
+    void preVoteCampaign() {
+        preVoteCampaigns.increment();
     }
 
     void leaderChange() {

@@ -370,7 +370,9 @@ public final class RaftDriver {
             installSnapshot(rd.snapshot());
         }
         List<Message> afterPersist = new ArrayList<>();
+        boolean preVoteRound = false;
         for (Message m : rd.messages()) {
+            preVoteRound |= m.getType() == MessageType.MSG_PRE_VOTE;
             if (raft.mayBeSentBeforePersist(m)) {
                 send(m);
             } else {
@@ -392,6 +394,12 @@ public final class RaftDriver {
         for (Message m : afterPersist) {
             send(m);
         }
+        if (preVoteRound) {
+            // Each pre-vote round sends its requests in one batch; a transfer never pre-votes, so a
+            // TimeoutNow seen before this round was not acted on.
+            metrics.preVoteCampaign();
+            timeoutNowReceived = false;
+        }
         apply(rd.committedEntries());
         for (ReadState rs : rd.readStates()) {
             long ctx = ByteBuffer.wrap(rs.context()).getLong();
@@ -409,9 +417,8 @@ public final class RaftDriver {
         String previousLeader = leader;
         role = ss.role();
         leader = ss.leader() == null ? "" : ss.leader();
-        boolean campaignStarted = (ss.role() == Role.PRE_CANDIDATE && previous != Role.PRE_CANDIDATE)
-                || (ss.role() == Role.CANDIDATE && previous != Role.PRE_CANDIDATE && previous != Role.CANDIDATE);
-        if (campaignStarted) {
+        // An election is a campaign for a new term; pre-vote rounds (no term change) count separately.
+        if (ss.role() == Role.CANDIDATE && previous != Role.CANDIDATE) {
             metrics.election(timeoutNowReceived ? "transfer" : "timeout");
             timeoutNowReceived = false;
         }

@@ -99,6 +99,18 @@ public final class PeerTransport implements Outbox, AutoCloseable {
         });
     }
 
+    /**
+     * A message from {@code id} arrived, so it is up again: retry our side now rather than when the
+     * backoff (ours and the channel's, which grow while the peer restarts) runs out, so that a
+     * restarted follower hears from its leader before its election timeout.
+     */
+    public void heardFrom(String id) {
+        Peer p = peers.get(id);
+        if (p != null && p.down) {
+            p.reconnectNow();
+        }
+    }
+
     /** Hands a request to {@code leaderId}; fails with a gRPC status when unreachable. */
     public CompletableFuture<ForwardResponse> forward(String leaderId, ForwardRequest request, long timeoutMs) {
         Peer p = peer(leaderId);
@@ -160,11 +172,15 @@ public final class PeerTransport implements Outbox, AutoCloseable {
         private ClientCallStreamObserver<Message> stream;
         private long backoffNanos = MIN_BACKOFF_NANOS;
         private long nextAttempt;
+        /** Set while the stream is broken: lets {@link #heardFrom} skip the lock on the hot path. */
+        volatile boolean down;
 
         Peer(String id, String address) {
             this.id = id;
             this.address = address;
-            this.channel = NettyChannelBuilder.forTarget(address).usePlaintext()
+            // Callbacks never block (drain under a short lock, complete futures): run them on the
+            // event loop rather than hopping to gRPC's cached thread pool for every message.
+            this.channel = NettyChannelBuilder.forTarget(address).usePlaintext().directExecutor()
                     .maxInboundMessageSize(maxMessageBytes)
                     .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(5, TimeUnit.SECONDS)
                     .keepAliveWithoutCalls(true)
@@ -219,6 +235,13 @@ public final class PeerTransport implements Outbox, AutoCloseable {
             return stream != null;
         }
 
+        synchronized void reconnectNow() {
+            backoffNanos = MIN_BACKOFF_NANOS;
+            nextAttempt = System.nanoTime();
+            down = false;
+            channel.resetConnectBackoff();
+        }
+
         private synchronized void onReady() {
             backoffNanos = MIN_BACKOFF_NANOS;
             drain();
@@ -245,6 +268,7 @@ public final class PeerTransport implements Outbox, AutoCloseable {
                 queuedBytes = 0;
                 nextAttempt = System.nanoTime() + backoffNanos;
                 backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+                down = true;
             }
             if (!closed) {
                 LOG.debugf("stream to %s (%s) broke: %s", id, address, t == null ? "closed" : t.toString());

@@ -31,4 +31,29 @@ class ElectionTest {
             assertThat(TestCluster.read(first, "k")).isEqualTo("v2");
         }
     }
+
+    @Test
+    void isolatedFollowerOnlyPreVotesAndCountsNoElection() {
+        try (TestCluster c = TestCluster.start(3)) {
+            GoltNode leader = c.awaitLeaderKnownByAll();
+            long term = leader.driver().term();
+            GoltNode follower = c.nodes().stream().filter(n -> n != leader).findFirst().orElseThrow();
+            String id = follower.settings().id();
+            double timeoutsBefore = c.elections(id, "timeout");
+            double preVotesBefore = c.metrics(id).get("golt.raft.prevote.campaigns").counter().count();
+
+            follower.setIsolated(true);
+            TestCluster.await(id + " pre-votes again and again",
+                    () -> c.metrics(id).get("golt.raft.prevote.campaigns").counter().count() >= preVotesBefore + 2);
+            assertThat(follower.driver().term()).as("an unanswered pre-vote never raises the term").isEqualTo(term);
+            assertThat(c.elections(id, "timeout")).as("pre-votes are not elections").isEqualTo(timeoutsBefore);
+
+            follower.setIsolated(false);
+            TestCluster.await(id + " follows " + leader.settings().id() + " again",
+                    () -> follower.driver().leader().equals(leader.settings().id()));
+            assertThat(c.awaitLeader()).isSameAs(leader);
+            assertThat(leader.driver().term()).isEqualTo(term);
+            assertThat(c.elections(id, "timeout")).isEqualTo(timeoutsBefore);
+        }
+    }
 }

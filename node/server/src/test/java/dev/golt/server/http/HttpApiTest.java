@@ -169,6 +169,7 @@ class HttpApiTest {
         String metrics = send("GET", "/q/metrics", null).raw().body();
         assertThat(metrics).contains("golt_raft_term ", "golt_raft_leader_changes_total",
                 "golt_raft_elections_total{cause=\"timeout\"}", "golt_raft_elections_total{cause=\"transfer\"}",
+                "golt_raft_prevote_campaigns_total",
                 "golt_wal_fsync_latency_seconds_bucket", "golt_raft_proposal_latency_seconds_count",
                 "http_server_requests_seconds_count");
     }
