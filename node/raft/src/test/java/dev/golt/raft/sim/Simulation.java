@@ -38,7 +38,8 @@ import java.util.TreeMap;
  * One deterministic run of a simulated Golt cluster: N {@link RawNode}s with in-memory storage, a
  * network that delays, drops, duplicates and reorders messages and can be partitioned (also in one
  * direction only), crashes that lose everything not yet persisted, restarts, leadership transfers,
- * membership changes, snapshots with compaction, and clients that write and read. Everything is
+ * membership changes, snapshots with compaction, clients that write and read, and a scripted Figure 8
+ * schedule in one seed of three ({@link #figure8Tick()}). Everything is
  * derived from the seed, so a failing seed replays exactly.
  */
 public final class Simulation {
@@ -46,7 +47,8 @@ public final class Simulation {
     /** Fault mix and shape of one run, all derived from the seed. */
     public record Options(int nodes, int chaosTicks, int quietTicks, double drop, double duplicate, int maxDelay,
                           double crash, double partition, double transfer, double confChange, double snapshot,
-                          double clientRate, int clients, int keys, int maxMsgEntries, int maxInflight) {
+                          double clientRate, int clients, int keys, int maxMsgEntries, int maxInflight,
+                          double figure8) {
 
         public static Options forSeed(long seed) {
             Random r = new Random(seed * 0x9E3779B97F4A7C15L + 7);
@@ -58,7 +60,9 @@ public final class Simulation {
                     r.nextDouble() * 0.15, r.nextDouble() * 0.05, 1 + r.nextInt(4),
                     f * r.nextDouble() * 0.02, f * r.nextDouble() * 0.03, r.nextDouble() * 0.01,
                     r.nextDouble() * 0.02, r.nextDouble() * 0.03,
-                    0.2 + r.nextDouble() * 0.5, 2 + r.nextInt(4), 1 + r.nextInt(3), 1 + r.nextInt(8), 1 + r.nextInt(4));
+                    0.2 + r.nextDouble() * 0.5, 2 + r.nextInt(4), 1 + r.nextInt(3), 1 + r.nextInt(8), 1 + r.nextInt(4),
+                    // One seed in three also runs the Figure 8 script (see figure8Tick) now and then.
+                    Math.floorMod(seed, 3L) == 2 ? 0.02 : 0);
         }
     }
 
@@ -162,11 +166,25 @@ public final class Simulation {
         } catch (RuntimeException e) {
             throw new Failure(seed, "no exception in the core", e.toString(), formatTrace(), e);
         }
-        return new Summary(seed, options.nodes(), committedWrites, invariants.maxCommitted(), history.operations().size(), counts);
+        return new Summary(seed, options.nodes(), committedWrites, invariants.maxCommitted(), history.operations().size(), counts,
+                fingerprint);
     }
 
-    /** What one run exercised; {@code counts} is keyed by event (elections, snapshotsInstalled, ...). */
-    public record Summary(long seed, int nodes, long writes, long committed, long operations, Map<String, Long> counts) {}
+    /**
+     * What one run exercised; {@code counts} is keyed by event (elections, snapshotsInstalled, ...);
+     * {@code fingerprint} digests every event and delivered message when {@link #fingerprinting()} is on.
+     */
+    public record Summary(long seed, int nodes, long writes, long committed, long operations, Map<String, Long> counts,
+                          long fingerprint) {}
+
+    private boolean fingerprinting;
+    private long fingerprint;
+
+    /** Digests the whole run (costs a serialization per delivered message), to check replays are exact. */
+    public Simulation fingerprinting() {
+        fingerprinting = true;
+        return this;
+    }
 
     private final Map<String, Long> counts = new TreeMap<>();
 
@@ -194,6 +212,7 @@ public final class Simulation {
             }
             if (chaos) {
                 faults();
+                figure8Tick();
             }
             clients();
             for (SimNode n : nodes.values()) {
@@ -228,6 +247,11 @@ public final class Simulation {
 
     private void faults() {
         List<SimNode> all = new ArrayList<>(nodes.values());
+        if (fig8 != Fig8.IDLE) {
+            // The Figure 8 script owns crashes and partitions while it runs; restarts still happen.
+            restartDue(all);
+            return;
+        }
         if (rnd.nextDouble() < options.crash()) {
             long down = all.stream().filter(n -> !n.up()).count();
             // Half the crashes hit the leader: that is where the dangerous histories start.
@@ -238,12 +262,7 @@ public final class Simulation {
                 n.restartAt = now + 3 + rnd.nextInt(options.crash() > 0.02 ? 15 : 40);
             }
         }
-        for (SimNode n : all) {
-            if (!n.up() && n.restartAt >= 0 && now >= n.restartAt) {
-                n.start();
-                note(n.id + " restarted " + n.raft);
-            }
-        }
+        restartDue(all);
         if (rnd.nextDouble() < options.partition()) {
             cut.clear();
             List<String> ids = new ArrayList<>(nodes.keySet());
@@ -290,6 +309,94 @@ public final class Simulation {
             SimNode n = all.get(rnd.nextInt(all.size()));
             if (n.up()) {
                 snapshot(n);
+            }
+        }
+    }
+
+    private void restartDue(List<SimNode> all) {
+        for (SimNode n : all) {
+            if (!n.up() && n.restartAt >= 0 && now >= n.restartAt) {
+                n.start();
+                note(n.id + " restarted " + n.raft);
+            }
+        }
+    }
+
+    // ---- the Figure 8 script ------------------------------------------------------------------------
+
+    private enum Fig8 { IDLE, OLD_TAIL, STALE_LEADER, ARMED }
+
+    private Fig8 fig8 = Fig8.IDLE;
+    private String fig8Old;
+    private String fig8Stale;
+    private String fig8Armed;
+    private long fig8Term;
+    private long fig8Since;
+
+    /**
+     * Raft Figure 8 as a fault schedule. A leader is cut off right after a burst of client writes, so
+     * it holds an uncommitted tail of its term. The others elect a leader that is itself cut off at
+     * once, leaving its own, conflicting entry at the same index under a higher term. The first
+     * leader rejoins and wins again; it re-replicates its old tail and crashes the moment its commit
+     * index moves, while the second leader rejoins. A core that commits the old tail by counting
+     * replicas (before an entry of its own term is on a majority) loses a committed entry here.
+     */
+    private void figure8Tick() {
+        if (fig8 == Fig8.IDLE) {
+            String leader = leader();
+            if (leader == null || rnd.nextDouble() >= options.figure8()) {
+                return;
+            }
+            SimNode l = nodes.get(leader);
+            cut.clear();
+            isolate(leader);
+            fig8Old = leader;
+            fig8Term = l.raft.term();
+            fig8 = Fig8.OLD_TAIL;
+            fig8Since = now;
+            note("figure 8: leader " + leader + " isolated after a burst of writes");
+            // At least as many writes as one append carries (maxMsgEntries <= 8): when this leader
+            // re-replicates its tail later, the first batch holds old-term entries only.
+            for (int c = 100; c < 108; c++) {
+                if (!clientBusy.containsKey(c)) {
+                    // A key of its own: many writes of unknown outcome on one key would make the
+                    // linearizability check explode, and only the log entries matter here.
+                    write(c, l, "burst" + nextOp, 7);
+                }
+            }
+        } else if (now - fig8Since > 120) {
+            note("figure 8: script abandoned in " + fig8);
+            cut.clear();
+            fig8 = Fig8.IDLE;
+        }
+    }
+
+    private void figure8LeaderElected(SimNode n) {
+        if (fig8 == Fig8.OLD_TAIL && !n.id.equals(fig8Old) && n.raft.term() > fig8Term) {
+            cut.clear();
+            isolate(n.id);
+            fig8Stale = n.id;
+            fig8 = Fig8.STALE_LEADER;
+            note("figure 8: new leader " + n.id + " isolated, " + fig8Old + " rejoins");
+        } else if (fig8 == Fig8.STALE_LEADER && !n.id.equals(fig8Stale)) {
+            fig8Armed = n.id;
+            fig8Term = n.raft.term();
+            fig8 = Fig8.ARMED;
+        }
+    }
+
+    /** Whether the script's third leader is about to persist its first commit advance. */
+    private boolean figure8Crash(SimNode n, Ready rd) {
+        return fig8 == Fig8.ARMED && n.id.equals(fig8Armed) && n.raft.term() == fig8Term
+                && n.raft.role() == Role.LEADER && rd.hardState() != null
+                && rd.hardState().getCommit() > n.commitChecked;
+    }
+
+    private void isolate(String id) {
+        for (String other : nodes.keySet()) {
+            if (!other.equals(id)) {
+                cut.add(id + ">" + other);
+                cut.add(other + ">" + id);
             }
         }
     }
@@ -357,7 +464,7 @@ public final class Simulation {
      * leader crashing right after its commit index moved (the ingredients of Figure 8).
      */
     private void adversary(SimNode n, Ready rd, boolean becameLeader) {
-        if (!chaos || options.crash() <= 0.02) {
+        if (!chaos || options.crash() <= 0.02 || fig8 != Fig8.IDLE) {
             return;
         }
         if (becameLeader && rnd.nextDouble() < 0.3) {
@@ -391,6 +498,7 @@ public final class Simulation {
 
     private void heal() {
         chaos = false;
+        fig8 = Fig8.IDLE;
         cut.clear();
         for (SimNode n : nodes.values()) {
             if (!n.up()) {
@@ -554,8 +662,9 @@ public final class Simulation {
 
     private void handleReady(SimNode n, Ready rd) {
         RawNode raft = n.raft;
-        if (chaos && options.crash() > 0.02 && raft.role() == Role.LEADER && rd.hardState() != null
-                && rd.hardState().getCommit() > n.commitChecked && rnd.nextDouble() < 0.1) {
+        boolean scripted = chaos && figure8Crash(n, rd);
+        if (scripted || (chaos && fig8 == Fig8.IDLE && options.crash() > 0.02 && raft.role() == Role.LEADER
+                && rd.hardState() != null && rd.hardState().getCommit() > n.commitChecked && rnd.nextDouble() < 0.1)) {
             // The leader persists its new commit index and dies before sending anything.
             n.storage.append(rd.entries());
             invariants.appendedEntries(n.id, n.storage, rd.entries());
@@ -565,6 +674,14 @@ public final class Simulation {
             count("crashes");
             n.raft = null;
             n.restartAt = now + 3 + rnd.nextInt(15);
+            if (scripted) {
+                // Down long enough for the cut-off leader of the middle term to rejoin and run.
+                n.restartAt += 40;
+                cut.clear();
+                fig8 = Fig8.IDLE;
+                count("figure8Crashes");
+                note("figure 8: " + fig8Stale + " rejoins");
+            }
             return;
         }
         boolean becameLeader = rd.softState() != null && rd.softState().role() == Role.LEADER;
@@ -602,6 +719,9 @@ public final class Simulation {
             long term = raft.term();
             invariants.leaderElected(n.id, term);
             invariants.leaderComplete(n.id, term, n.storage);
+            if (chaos) {
+                figure8LeaderElected(n);
+            }
         }
         for (Message m : rd.messages()) {
             if (!raft.mayBeSentBeforePersist(m)) {
@@ -753,6 +873,11 @@ public final class Simulation {
     }
 
     private void remember(Object o) {
+        if (fingerprinting) {
+            // Serialized bytes, not Message.hashCode(): that one hashes the descriptor's identity.
+            int h = o instanceof Message m ? m.toByteString().hashCode() : o.toString().hashCode();
+            fingerprint = fingerprint * 1_000_003L + now * 31 + h;
+        }
         if (trace.size() >= 100) {
             trace.removeFirst();
         }

@@ -49,7 +49,7 @@ class SimulationTest {
         if (one == null && count >= 200) {
             // The run must actually have exercised the dangerous paths, or passing proves little.
             assertThat(counts).containsKeys("elections", "crashes", "snapshotsInstalled", "compactions", "transfers",
-                    "readsOnLeader", "readsOnFollower", "leaderRemoved",
+                    "readsOnLeader", "readsOnFollower", "leaderRemoved", "figure8Crashes",
                     "confChangesApplied.CONF_ADD_LEARNER", "confChangesApplied.CONF_PROMOTE_LEARNER",
                     "confChangesApplied.CONF_REMOVE_NODE");
         }
