@@ -62,6 +62,6 @@ class DashboardTest {
         String queries = dashboard.path("panels").findValuesAsText("expr").toString();
 
         assertThat(queries).contains("golt_raft_term", "golt_raft_leader_changes_total", "golt_raft_elections_total")
-                .contains("sum by (cause) (increase(golt_raft_elections_total");
+                .contains("sum by (cause) (increase(golt_raft_elections_total", "golt_raft_prevote_campaigns_total");
     }
 }

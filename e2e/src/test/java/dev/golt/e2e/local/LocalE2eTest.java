@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the {@link PodRunner}. One cluster goes through scenarios 1–9 in order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@EnabledIfSystemProperty(named = "e2e.local", matches = "true",
-        disabledReason = "local e2e runs with -De2e.local=true until it has passed in full in CI (see README)")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalE2eTest {
     private LocalEnvironment env;
