@@ -11,7 +11,6 @@ import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -114,30 +113,11 @@ public final class PeerTransport implements Outbox, AutoCloseable {
     /** Hands a request to {@code leaderId}; fails with a gRPC status when unreachable. */
     public CompletableFuture<ForwardResponse> forward(String leaderId, ForwardRequest request, long timeoutMs) {
         Peer p = peer(leaderId);
-        CompletableFuture<ForwardResponse> f = new CompletableFuture<>();
         if (p == null) {
-            f.completeExceptionally(Status.UNAVAILABLE.withDescription("no address for " + leaderId).asRuntimeException());
-            return f;
+            return CompletableFuture.failedFuture(
+                    Status.UNAVAILABLE.withDescription("no address for " + leaderId).asRuntimeException());
         }
-        RaftTransportGrpc.newStub(p.channel).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
-                .withMaxInboundMessageSize(maxMessageBytes).withMaxOutboundMessageSize(maxMessageBytes)
-                .forward(request, new StreamObserver<>() {
-                    @Override
-                    public void onNext(ForwardResponse value) {
-                        f.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        f.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        f.completeExceptionally(Status.INTERNAL.withDescription("no response").asRuntimeException());
-                    }
-                });
-        return f;
+        return p.forwards.send(request, timeoutMs);
     }
 
     private Peer peer(String id) {
@@ -167,6 +147,7 @@ public final class PeerTransport implements Outbox, AutoCloseable {
         final String id;
         final String address;
         final ManagedChannel channel;
+        final ForwardStream forwards;
         private final ArrayDeque<Message> queue = new ArrayDeque<>();
         private long queuedBytes;
         private ClientCallStreamObserver<Message> stream;
@@ -185,6 +166,7 @@ public final class PeerTransport implements Outbox, AutoCloseable {
                     .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(5, TimeUnit.SECONDS)
                     .keepAliveWithoutCalls(true)
                     .build();
+            this.forwards = new ForwardStream(channel, maxMessageBytes);
         }
 
         synchronized boolean offer(Message m) {
@@ -286,6 +268,7 @@ public final class PeerTransport implements Outbox, AutoCloseable {
                 }
                 queue.clear();
             }
+            forwards.close();
             channel.shutdownNow();
         }
     }

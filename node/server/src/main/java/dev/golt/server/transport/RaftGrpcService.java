@@ -1,5 +1,7 @@
 package dev.golt.server.transport;
 
+import dev.golt.proto.ForwardCall;
+import dev.golt.proto.ForwardReply;
 import dev.golt.proto.ForwardRequest;
 import dev.golt.proto.ForwardResponse;
 import dev.golt.proto.Message;
@@ -15,6 +17,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -136,6 +139,47 @@ public final class RaftGrpcService extends RaftTransportGrpc.RaftTransportImplBa
                 responseObserver.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
             }
         });
+    }
+
+    @Override
+    public StreamObserver<ForwardCall> forwardStream(StreamObserver<ForwardReply> responseObserver) {
+        ServerCallStreamObserver<ForwardReply> out = (ServerCallStreamObserver<ForwardReply>) responseObserver;
+        AtomicBoolean open = new AtomicBoolean(true);
+        out.setOnCancelHandler(() -> open.set(false));
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(ForwardCall call) {
+                CompletableFuture<ForwardResponse> response = isolated
+                        ? CompletableFuture.completedFuture(ForwardResponse.newBuilder()
+                                .setStatus(ForwardResponse.Status.UNAVAILABLE).setError("isolated").build())
+                        : forward.apply(call.getRequest());
+                response.whenComplete((r, e) -> {
+                    ForwardResponse answer = e == null ? r : ForwardResponse.newBuilder()
+                            .setStatus(ForwardResponse.Status.TIMEOUT).setError(e.toString()).build();
+                    ForwardReply reply = ForwardReply.newBuilder().setId(call.getId()).setResponse(answer).build();
+                    // replies complete on the driver thread and on event loops: one writer at a time
+                    synchronized (out) {
+                        if (open.get()) {
+                            out.onNext(reply);
+                        }
+                    }
+                });
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                open.set(false);
+            }
+
+            @Override
+            public void onCompleted() {
+                synchronized (out) {
+                    if (open.getAndSet(false)) {
+                        out.onCompleted();
+                    }
+                }
+            }
+        };
     }
 
     @Override
