@@ -75,7 +75,9 @@ class ChaosIT {
             }));
         }
         nemesis.run(FaultRuns.duration());
-        FaultRuns.say("ChaosIT", "faults over");
+        FaultRuns.say("ChaosIT", "faults over:\n  %s", String.join("\n  ", nemesis.log()));
+        c.awaitLeader(Duration.ofSeconds(120));
+        FaultRuns.awaitProgress("writes acknowledged", acked::size, 20);
         stop.set(true);
         clients.shutdown();
         assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
@@ -83,10 +85,7 @@ class ChaosIT {
             f.get(); // a client's own failure (e.g. a 200 without JSON) fails the test
         }
         FaultRuns.say("ChaosIT", "%d writes acknowledged, %d answered 503", acked.size(), failed.size());
-        assertThat(acked).as("writes acknowledged under chaos").hasSizeGreaterThan(50);
-
-        c.awaitLeader(Duration.ofSeconds(60));
-        long index = c.awaitConverged(Duration.ofSeconds(60));
+        long index = c.awaitConverged(Duration.ofSeconds(120));
         FaultRuns.say("ChaosIT", "converged at index %d", index);
         for (String id : ids) {
             for (Map.Entry<String, String> e : acked.entrySet()) {

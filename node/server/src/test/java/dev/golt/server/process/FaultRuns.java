@@ -29,10 +29,29 @@ final class FaultRuns {
         return Duration.ofSeconds(Long.getLong("chaos.seconds", Boolean.getBoolean("soak") ? 300 : 30));
     }
 
-    /** Small snapshot thresholds so that snapshots and InstallSnapshot happen under faults too. */
+    /**
+     * Small snapshot thresholds so that snapshots and InstallSnapshot happen under faults too; C1
+     * only, because restarts under faults are frequent and these tests measure no speed.
+     */
     static List<String> nodeOptions() {
-        return List.of("-Dgolt.snapshot.threshold-entries=400", "-Dgolt.snapshot.keep-entries=100",
-                "-Dgolt.request-timeout-ms=2000");
+        return List.of("-XX:TieredStopAtLevel=1", "-Dgolt.snapshot.threshold-entries=200",
+                "-Dgolt.snapshot.keep-entries=50", "-Dgolt.request-timeout-ms=2000");
+    }
+
+    /**
+     * After the faults heal, the cluster must serve again: waits until {@code progress} has grown by
+     * {@code more} (clients still running), or fails.
+     */
+    static void awaitProgress(String what, java.util.function.IntSupplier progress, int more) throws InterruptedException {
+        int from = progress.getAsInt();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (progress.getAsInt() < from + more) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("after healing, only " + (progress.getAsInt() - from) + " more " + what
+                        + " in 90 s");
+            }
+            Thread.sleep(100);
+        }
     }
 
     static Path failureLogs(String test, long seed) {

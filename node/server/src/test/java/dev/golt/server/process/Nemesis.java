@@ -19,6 +19,7 @@ final class Nemesis {
     private final Random random;
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
     private final long start = System.nanoTime();
+    private final List<String> killed = new ArrayList<>();
 
     Nemesis(NodeProcesses cluster, long seed) {
         this.cluster = cluster;
@@ -41,6 +42,10 @@ final class Nemesis {
                 for (Runnable h : heals) {
                     h.run();
                 }
+                for (String node : killed) {
+                    action("restart " + node, () -> restart(node));
+                }
+                killed.clear();
                 sleep(500 + random.nextInt(1_500));
             }
         } finally {
@@ -55,10 +60,20 @@ final class Nemesis {
             if (cluster.running(id)) {
                 cluster.resume(id);
             } else {
-                cluster.start(id);
+                restart(id);
             }
         }
         note("heal all");
+    }
+
+    /**
+     * Starts a killed node and waits until it serves: fault windows are the seed's, not the JVM's
+     * start-up time (tens of seconds on a loaded machine would otherwise stretch every outage).
+     */
+    private void restart(String id) throws IOException, InterruptedException {
+        cluster.start(id);
+        cluster.awaitUp(id, Duration.ofSeconds(120));
+        note(id + " up");
     }
 
     List<String> log() {
@@ -73,7 +88,8 @@ final class Nemesis {
             case 0 -> {
                 note("kill -9 " + node);
                 cluster.kill(node);
-                return () -> action("restart " + node, () -> cluster.start(node));
+                killed.add(node);
+                return () -> { }; // restarted after the other faults heal: a start takes a while
             }
             case 1 -> {
                 note("pause (SIGSTOP) " + node);

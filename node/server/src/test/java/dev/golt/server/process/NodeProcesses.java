@@ -137,6 +137,22 @@ final class NodeProcesses implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
+    /** Waits until {@code id} answers HTTP (a JVM start takes seconds, many on a loaded machine). */
+    void awaitUp(String id, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (get(id, "/status") != null) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(id + " did not start within " + timeout + "; logs in " + root);
+    }
+
     /** Waits until every node reports the same leader. */
     void awaitLeader(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
