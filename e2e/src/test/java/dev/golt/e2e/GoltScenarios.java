@@ -21,6 +21,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -40,6 +44,8 @@ public final class GoltScenarios {
     private static final Duration BOUND = Duration.ofSeconds(Long.getLong("golt.e2e.boundSeconds", 300));
     private static final String SNAPSHOT_ANNOTATION = "golt.dev/snapshot";
     private static final int KEYS = 1_000;
+    /** Concurrent clients writing or reading the keys (as several application instances would). */
+    private static final int CLIENTS = 8;
 
     private final E2eEnvironment env;
     private final KubernetesClient client;
@@ -88,11 +94,11 @@ public final class GoltScenarios {
     /** 2. 1,000 keys written through one pod read back linearizably through every pod. */
     public void writeThroughOnePodReadEverywhere() throws Exception {
         URI first = env.nodeUri(pod(0));
-        for (int i = 0; i < KEYS; i++) {
+        inParallel(KEYS, i -> {
             NodeHttp.Answer answer = node.set(first, key(i), value(i));
             assertThat(answer.status()).as("set %s: %s", key(i), answer.body()).isEqualTo(200);
             assertThat(answer.body().get("success").asBoolean()).isTrue();
-        }
+        });
         for (String pod : pods(3)) {
             assertKeys(env.nodeUri(pod), 1);
         }
@@ -316,8 +322,42 @@ public final class GoltScenarios {
     }
 
     private void assertKeys(URI uri, int step) throws Exception {
-        for (int i = 0; i < KEYS; i += step) {
+        inParallel(KEYS / step, n -> {
+            int i = n * step;
             assertThat(node.read(uri, key(i))).as("%s on %s", key(i), uri).isEqualTo(value(i));
+        });
+    }
+
+    private interface Request {
+        void run(int i) throws Exception;
+    }
+
+    /**
+     * Runs requests 0..count-1 from {@value #CLIENTS} concurrent clients, each request after the
+     * previous one of its client has been answered; the first failure is rethrown.
+     */
+    private static void inParallel(int count, Request request) throws Exception {
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> running = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                int client = c;
+                running.add(clients.submit(() -> {
+                    for (int i = client; i < count; i += CLIENTS) {
+                        request.run(i);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof AssertionError a) {
+                        throw a;
+                    }
+                    throw e;
+                }
+            }
         }
     }
 
