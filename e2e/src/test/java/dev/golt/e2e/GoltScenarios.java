@@ -150,6 +150,10 @@ public final class GoltScenarios {
             observer.stop();
         }
         long termAfter = node.status(env.nodeUri(awaitLeader())).get("term").asLong();
+        System.out.printf("roll: term %d -> %d, transfer elections %d, timeout elections %s, pre-vote rounds %s, "
+                + "replacement order %s, leaders %s, %d writes acknowledged%n", termBefore, termAfter,
+                observer.transferElections(), observer.timeoutElections(), observer.preVotes(),
+                observer.replacementOrder, observer.leaders, writer.acked.size());
         SoftAssertions soft = new SoftAssertions();
         soft.assertThat(writer.failures).as("client requests failing after retries").isEmpty();
         soft.assertThat(writer.acked).as("acknowledged writes").hasSizeGreaterThan(10);
@@ -464,6 +468,12 @@ public final class GoltScenarios {
     private final class LoadWriter {
         final Map<String, String> acked = new ConcurrentHashMap<>();
         final List<String> failures = new CopyOnWriteArrayList<>();
+        /**
+         * Its own connections, one per pod, in use back to back as an application's would be. Idle
+         * pooled connections (left by the scenarios' parallel clients) can be closed by a stopping
+         * pod just as a POST is sent on them, which the JDK client reports as an error, not a refusal.
+         */
+        private final NodeHttp client = new NodeHttp();
         private final List<String> pods;
         private final AtomicBoolean stop = new AtomicBoolean();
         private Thread thread;
@@ -489,7 +499,7 @@ public final class GoltScenarios {
                 for (int attempt = 0; ; attempt++) {
                     String pod = pods.get(target % pods.size());
                     try {
-                        NodeHttp.Answer answer = node.set(env.nodeUri(pod), key, value);
+                        NodeHttp.Answer answer = client.set(env.nodeUri(pod), key, value);
                         if (answer.ok() && answer.body().get("success").asBoolean()) {
                             acked.put(key, value);
                             break;

@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,6 +53,8 @@ public final class GoltNode implements AutoCloseable {
     private final Server server;
     private final RaftGrpcService service;
     private volatile boolean closed;
+    private volatile boolean stopping;
+    private final AtomicInteger writesInFlight = new AtomicInteger();
 
     /** A member as the API shows it. matchIndex is known on the leader only. */
     public record Member(String id, String address, String role, Long matchIndex) {}
@@ -152,11 +155,17 @@ public final class GoltNode implements AutoCloseable {
     // ---- client operations ----
 
     public CompletableFuture<ApplyResult> write(Command command) {
-        byte[] bytes = command.toByteArray();
-        if (driver.role() == Role.LEADER) {
-            return withTimeout(driver.propose(bytes));
+        writesInFlight.incrementAndGet();
+        if (stopping) {
+            // HTTP still admits requests while the node stops: refuse them rather than lose them.
+            writesInFlight.decrementAndGet();
+            return CompletableFuture.failedFuture(NodeException.unavailable("node is shutting down"));
         }
-        return forward(ForwardRequest.newBuilder().setCommand(ByteString.copyFrom(bytes)).build());
+        byte[] bytes = command.toByteArray();
+        CompletableFuture<ApplyResult> result = driver.role() == Role.LEADER
+                ? withTimeout(driver.propose(bytes))
+                : forward(ForwardRequest.newBuilder().setCommand(ByteString.copyFrom(bytes)).build());
+        return result.whenComplete((r, e) -> writesInFlight.decrementAndGet());
     }
 
     /** Completes once a linearizable read may be served from local state. */
@@ -316,12 +325,24 @@ public final class GoltNode implements AutoCloseable {
 
     /** A leader hands leadership over first, so that stopping it causes no election timeout. */
     public void shutdownGracefully(long transferTimeoutMs) {
+        stopping = true;
         if (driver.role() == Role.LEADER && driver.status().confState().getVotersCount() > 1) {
             try {
                 String next = driver.transferLeadership(null).get(transferTimeoutMs, TimeUnit.MILLISECONDS);
                 LOG.infof("node %s handed leadership to %s before stopping", settings.id(), next);
             } catch (Exception e) {
                 LOG.warnf("node %s: leadership transfer before shutdown failed: %s", settings.id(), unwrap(e).toString());
+            }
+        }
+        // Writes in flight (e.g. forwarded to the leader) would end with an unknown outcome if the
+        // transport closed under them: let them finish first.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(settings.requestTimeoutMs(), 5_000));
+        while (writesInFlight.get() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         close();

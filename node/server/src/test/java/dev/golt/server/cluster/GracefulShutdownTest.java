@@ -3,8 +3,11 @@ package dev.golt.server.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.golt.server.node.GoltNode;
+import dev.golt.server.node.NodeException;
 import dev.golt.server.node.NodeSettings;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 class GracefulShutdownTest {
@@ -30,6 +33,24 @@ class GracefulShutdownTest {
             double timeoutsAfter = rest.stream().mapToDouble(n -> c.elections(n.settings().id(), "timeout")).sum();
             assertThat(timeoutsAfter).isEqualTo(timeoutsBefore);
             assertThat(c.elections(next.settings().id(), "transfer")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aStoppingNodeRefusesWritesAsUnavailable() {
+        try (TestCluster c = TestCluster.start(3)) {
+            GoltNode leader = c.awaitLeaderKnownByAll();
+            GoltNode follower = c.nodes().stream().filter(n -> n != leader).findFirst().orElseThrow();
+            c.write(follower, "k", "v");
+
+            follower.shutdownGracefully(5_000);
+
+            // retryable elsewhere (503), not an unknown outcome as when a forward is cut (504)
+            assertThat(follower.write(TestCluster.put("k", "v2")))
+                    .failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+                    .havingCause().isInstanceOfSatisfying(NodeException.class,
+                            e -> assertThat(e.kind()).isEqualTo(NodeException.Kind.UNAVAILABLE));
+            c.stop(follower.settings().id());
         }
     }
 }
