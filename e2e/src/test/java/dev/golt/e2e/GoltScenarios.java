@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 import java.net.ConnectException;
 import java.net.URI;
@@ -461,9 +462,10 @@ public final class GoltScenarios {
     }
 
     /**
-     * A client writing continuously, as an application behind the client Service would: it retries
-     * a write on the next pod only when refused (connection refused or 503); anything else counts
-     * as a failure.
+     * A client writing continuously, as an application behind the client Service would: it sends
+     * to the Service's endpoints (ready pods not being deleted, from an informer, as kube-proxy
+     * sees them) and retries a write on the next endpoint only when refused (connection refused or
+     * 503); anything else counts as a failure.
      */
     private final class LoadWriter {
         final Map<String, String> acked = new ConcurrentHashMap<>();
@@ -473,22 +475,34 @@ public final class GoltScenarios {
          * pooled connections (left by the scenarios' parallel clients) can be closed by a stopping
          * pod just as a POST is sent on them, which the JDK client reports as an error, not a refusal.
          */
-        private final NodeHttp client = new NodeHttp();
+        private final NodeHttp http = new NodeHttp();
         private final List<String> pods;
         private final AtomicBoolean stop = new AtomicBoolean();
         private Thread thread;
+
+        private SharedIndexInformer<Pod> endpoints;
 
         LoadWriter(List<String> pods) {
             this.pods = pods;
         }
 
         void start() {
+            endpoints = client.pods().inNamespace(ns).inform();
             thread = Thread.ofVirtual().name("load-writer").start(this::run);
         }
 
         void stop() throws InterruptedException {
             stop.set(true);
             thread.join();
+            endpoints.close();
+        }
+
+        private List<String> endpoints() {
+            return endpoints.getStore().list().stream()
+                    .filter(p -> p.getMetadata().getDeletionTimestamp() == null && pods.contains(p.getMetadata().getName()))
+                    .filter(p -> p.getStatus() != null && p.getStatus().getConditions().stream()
+                            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+                    .map(p -> p.getMetadata().getName()).sorted().toList();
         }
 
         private void run() {
@@ -497,9 +511,19 @@ public final class GoltScenarios {
                 String key = "load-%06d".formatted(i);
                 String value = "v" + i;
                 for (int attempt = 0; ; attempt++) {
-                    String pod = pods.get(target % pods.size());
+                    List<String> ready = endpoints();
+                    if (ready.isEmpty()) {
+                        // no endpoint: a Service refuses the connection
+                        if (attempt > 600) {
+                            failures.add(key + ": no ready endpoint after " + attempt + " attempts");
+                            break;
+                        }
+                        sleep(50);
+                        continue;
+                    }
+                    String pod = ready.get(target % ready.size());
                     try {
-                        NodeHttp.Answer answer = client.set(env.nodeUri(pod), key, value);
+                        NodeHttp.Answer answer = http.set(env.nodeUri(pod), key, value);
                         if (answer.ok() && answer.body().get("success").asBoolean()) {
                             acked.put(key, value);
                             break;
