@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -184,24 +185,15 @@ public final class RaftDriver {
 
     /** Proposes a serialized command; completes once applied here, with its result. */
     public CompletableFuture<ApplyResult> propose(byte[] command) {
-        CompletableFuture<ApplyResult> f = new CompletableFuture<>();
-        long start = System.nanoTime();
-        inbox.add(() -> {
-            if (role != Role.LEADER) {
-                f.completeExceptionally(notLeader());
-                return;
-            }
-            try {
-                long index = raft.propose(command);
-                proposals.put(index, new Pending(term, f, start));
-            } catch (ProposalDroppedException e) {
-                f.completeExceptionally(NodeException.unavailable(e.getMessage()));
-            }
-        });
-        return f;
+        return submit(() -> raft.propose(command));
     }
 
     public CompletableFuture<ApplyResult> proposeConfChange(ConfChange change) {
+        return submit(() -> raft.proposeConfChange(change));
+    }
+
+    /** Runs {@code append} on the driver thread; the future completes when that index is applied. */
+    private CompletableFuture<ApplyResult> submit(LongSupplier append) {
         CompletableFuture<ApplyResult> f = new CompletableFuture<>();
         long start = System.nanoTime();
         inbox.add(() -> {
@@ -210,7 +202,7 @@ public final class RaftDriver {
                 return;
             }
             try {
-                long index = raft.proposeConfChange(change);
+                long index = append.getAsLong();
                 proposals.put(index, new Pending(term, f, start));
             } catch (ProposalDroppedException e) {
                 f.completeExceptionally(NodeException.unavailable(e.getMessage()));
