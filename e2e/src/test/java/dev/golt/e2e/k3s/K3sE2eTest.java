@@ -1,13 +1,9 @@
 package dev.golt.e2e.k3s;
 
 import dev.golt.e2e.GoltScenarios;
+import dev.golt.e2e.ScenarioSuite;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -16,11 +12,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Docker-compatible engine. Needs the Maven output of node/server and operator (run it after
  * {@code ./mvnw package} or as part of {@code ./mvnw verify}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class K3sE2eTest {
+class K3sE2eTest extends ScenarioSuite {
     private K3sEnvironment env;
-    private GoltScenarios scenarios;
 
     @BeforeAll
     void start() throws Exception {
@@ -37,59 +30,5 @@ class K3sE2eTest {
         if (env != null) {
             env.close();
         }
-    }
-
-    @Test
-    @Order(1)
-    void createThreeMembersBecomesReady() {
-        scenarios.createThreeMembersBecomesReady();
-    }
-
-    @Test
-    @Order(2)
-    void writeThroughOnePodReadEverywhere() throws Exception {
-        scenarios.writeThroughOnePodReadEverywhere();
-    }
-
-    @Test
-    @Order(3)
-    void scaleUpThenDown() throws Exception {
-        scenarios.scaleUpThenDown();
-    }
-
-    @Test
-    @Order(4)
-    void rollingRestartUnderLoad() throws Exception {
-        scenarios.rollingRestartUnderLoad();
-    }
-
-    @Test
-    @Order(5)
-    void killedMemberRecovers() throws Exception {
-        scenarios.killedMemberRecovers();
-    }
-
-    @Test
-    @Order(6)
-    void snapshotOnAnnotation() throws Exception {
-        scenarios.snapshotOnAnnotation();
-    }
-
-    @Test
-    @Order(7)
-    void pauseHoldsSpecChanges() throws Exception {
-        scenarios.pauseHoldsSpecChanges();
-    }
-
-    @Test
-    @Order(8)
-    void invalidSpecTouchesNothing() throws Exception {
-        scenarios.invalidSpecTouchesNothing();
-    }
-
-    @Test
-    @Order(9)
-    void deleteRemovesEverything() {
-        scenarios.deleteRemovesEverything();
     }
 }
