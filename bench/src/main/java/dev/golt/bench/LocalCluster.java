@@ -108,13 +108,27 @@ abstract class LocalCluster implements ClusterUnderTest {
         return sb.toString();
     }
 
+    /**
+     * A loopback port below Linux's ephemeral range (32768 and up), handed out in sequence: a port
+     * from {@code new ServerSocket(0)} could be given to an outgoing connection as its local port
+     * before the server process binds it.
+     */
     protected static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
+        for (int attempt = 0; attempt < PORT_HIGH - PORT_LOW; attempt++) {
+            int port = PORT_LOW + Math.floorMod(NEXT_PORT.getAndIncrement() - PORT_LOW, PORT_HIGH - PORT_LOW);
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException inUse) {
+                // taken: try the next one
+            }
         }
+        throw new IllegalStateException("no free loopback port in " + PORT_LOW + ".." + PORT_HIGH);
     }
+
+    private static final int PORT_LOW = 20_000;
+    private static final int PORT_HIGH = 32_000;
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT = new java.util.concurrent.atomic.AtomicInteger(
+            PORT_LOW + java.util.concurrent.ThreadLocalRandom.current().nextInt(PORT_HIGH - PORT_LOW));
 
     protected static void sleep(long ms) {
         try {
