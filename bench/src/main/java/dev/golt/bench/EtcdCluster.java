@@ -78,19 +78,9 @@ public final class EtcdCluster extends LocalCluster {
         await("an etcd leader", Duration.ofSeconds(30), this::findLeader);
     }
 
-    @Override
-    public Endpoint leader() {
-        return await("an etcd leader", Duration.ofSeconds(30), this::findLeader);
-    }
-
-    @Override
-    public Endpoint follower() {
-        Endpoint leader = leader();
-        return endpoints.stream().filter(e -> !e.equals(leader)).findFirst().orElseThrow();
-    }
-
     /** The member whose own id equals the leader id it reports (ids are uint64 strings in JSON). */
-    private Optional<Endpoint> findLeader() {
+    @Override
+    protected Optional<Endpoint> findLeader() {
         for (Endpoint e : endpoints) {
             Optional<JsonObject> status = post(e, "/v3/maintenance/status", "{}")
                     .filter(r -> r.statusCode() == 200)

@@ -99,17 +99,7 @@ public final class GoltCluster extends LocalCluster {
     }
 
     @Override
-    public Endpoint leader() {
-        return await("a golt leader", Duration.ofSeconds(30), this::findLeader);
-    }
-
-    @Override
-    public Endpoint follower() {
-        Endpoint leader = leader();
-        return endpoints.stream().filter(e -> !e.equals(leader)).findFirst().orElseThrow();
-    }
-
-    private Optional<Endpoint> findLeader() {
+    protected Optional<Endpoint> findLeader() {
         for (Endpoint e : endpoints) {
             Optional<JsonObject> status = get(e, "/status")
                     .filter(r -> r.statusCode() == 200)

@@ -108,6 +108,20 @@ abstract class LocalCluster implements ClusterUnderTest {
         return sb.toString();
     }
 
+    @Override
+    public Endpoint leader() {
+        return await("a leader", Duration.ofSeconds(30), this::findLeader);
+    }
+
+    @Override
+    public Endpoint follower() {
+        Endpoint leader = leader();
+        return endpoints.stream().filter(e -> !e.equals(leader)).findFirst().orElseThrow();
+    }
+
+    /** The member that is leader right now, if the cluster agrees on one. */
+    protected abstract Optional<Endpoint> findLeader();
+
     /**
      * A loopback port below Linux's ephemeral range (32768 and up), handed out in sequence: a port
      * from {@code new ServerSocket(0)} could be given to an outgoing connection as its local port
