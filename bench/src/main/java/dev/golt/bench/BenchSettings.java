@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Locale;
 
 /** What one benchmark run measures; parsed from the command line. */
-public record BenchSettings(List<String> systems, List<Workload> workloads, List<Integer> clients, Duration warmup,
-                            Duration measure, int repeats, int readKeys, int valueBytes, Path repoRoot, Path out,
-                            boolean installEtcd) {
+public record BenchSettings(List<String> systems, List<Workload> workloads, List<Integer> clients,
+                            Duration systemWarmup, Duration warmup, Duration measure, int repeats, int readKeys,
+                            int valueBytes, Path repoRoot, Path out, boolean installEtcd) {
 
     public static final String USAGE = """
             usage: Benchmark [options]
@@ -18,6 +18,9 @@ public record BenchSettings(List<String> systems, List<Workload> workloads, List
               --workloads all|w1,w2      write-leader, write-follower, read-linearizable-leader,
                                          read-linearizable-follower, read-stale-follower, mix-90-10-leader
               --clients 1,10,100         concurrent closed-loop clients per cell
+              --system-warmup 60         seconds of unmeasured load (every workload in turn, most clients)
+                                         after a system starts: JIT compilation of the Golt JVMs and the
+                                         page cache of both systems settle before the first cell
               --warmup 5                 seconds of load before each measured window
               --duration 15              seconds measured per cell
               --repeats 3                repeats of every cell (the table shows medians)
@@ -25,17 +28,18 @@ public record BenchSettings(List<String> systems, List<Workload> workloads, List
               --repo .                   repository root (node jar: node/server/target/quarkus-app/quarkus-run.jar)
               --out bench/results/x.json result file (a .md table is written next to it)
               --no-install               fail instead of installing etcd-server with apt
-              --smoke                    one cell (mix-90-10-leader, 10 clients), 1 s warm-up, 2 s, 1 repeat
+              --smoke                    one cell (mix-90-10-leader, 10 clients), no system warm-up,
+                                         1 s warm-up, 2 s, 1 repeat
             """;
 
     public static BenchSettings defaults(Path repoRoot, Path out) {
         return new BenchSettings(List.of("etcd", "golt"), List.of(Workload.values()), List.of(1, 10, 100),
-                Duration.ofSeconds(5), Duration.ofSeconds(15), 3, 1000, 100, repoRoot, out, true);
+                Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(15), 3, 1000, 100, repoRoot, out, true);
     }
 
     public BenchSettings smoke() {
-        return new BenchSettings(systems, List.of(Workload.MIX_90_10_LEADER), List.of(10), Duration.ofSeconds(1),
-                Duration.ofSeconds(2), 1, 50, valueBytes, repoRoot, out, installEtcd);
+        return new BenchSettings(systems, List.of(Workload.MIX_90_10_LEADER), List.of(10), Duration.ZERO,
+                Duration.ofSeconds(1), Duration.ofSeconds(2), 1, 50, valueBytes, repoRoot, out, installEtcd);
     }
 
     public static BenchSettings parse(String[] args, Path defaultOut) {
@@ -58,6 +62,7 @@ public record BenchSettings(List<String> systems, List<Workload> workloads, List
                         case "--workloads" -> s.with(null, workloads(v), null, null, null, -1, -1, null, null, null);
                         case "--clients" -> s.with(null, null, split(v).stream().map(Integer::parseInt).toList(),
                                 null, null, -1, -1, null, null, null);
+                        case "--system-warmup" -> s.withSystemWarmup(seconds(v));
                         case "--warmup" -> s.with(null, null, null, seconds(v), null, -1, -1, null, null, null);
                         case "--duration" -> s.with(null, null, null, null, seconds(v), -1, -1, null, null, null);
                         case "--repeats" -> s.with(null, null, null, null, null, Integer.parseInt(v), -1, null, null, null);
@@ -80,10 +85,15 @@ public record BenchSettings(List<String> systems, List<Workload> workloads, List
     private BenchSettings with(List<String> systems, List<Workload> workloads, List<Integer> clients, Duration warmup,
                                Duration measure, int repeats, int readKeys, Path repoRoot, Path out, Boolean install) {
         return new BenchSettings(systems != null ? systems : this.systems, workloads != null ? workloads : this.workloads,
-                clients != null ? clients : this.clients, warmup != null ? warmup : this.warmup,
+                clients != null ? clients : this.clients, systemWarmup, warmup != null ? warmup : this.warmup,
                 measure != null ? measure : this.measure, repeats > 0 ? repeats : this.repeats,
                 readKeys > 0 ? readKeys : this.readKeys, valueBytes, repoRoot != null ? repoRoot : this.repoRoot,
                 out != null ? out : this.out, install != null ? install : this.installEtcd);
+    }
+
+    public BenchSettings withSystemWarmup(Duration d) {
+        return new BenchSettings(systems, workloads, clients, d, warmup, measure, repeats, readKeys, valueBytes,
+                repoRoot, out, installEtcd);
     }
 
     public BenchSettings withOut(Path out) {

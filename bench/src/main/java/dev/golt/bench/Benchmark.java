@@ -2,6 +2,7 @@ package dev.golt.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -84,6 +85,7 @@ public final class Benchmark {
             generator.preload(cluster.api(), cluster.leader(), new ArrayList<>(readKeys));
             log(system, "preloaded " + readKeys.size() + " keys");
         }
+        warmUp(cluster, generator, readKeys);
         int cellNumber = 0;
         for (int repeat = 1; repeat <= settings.repeats(); repeat++) {
             for (Workload workload : settings.workloads()) {
@@ -104,6 +106,21 @@ public final class Benchmark {
         pids.forEach((member, pid) -> run.members.put(member,
                 new SystemRun.MemberUsage(pid, ProcStats.residentMiB(pid), ProcStats.cpuSeconds(pid))));
         log(system, "members at the end: " + run.members);
+    }
+
+    /** Unmeasured load on every workload in turn, so that no cell pays for JIT compilation or cold caches. */
+    private void warmUp(ClusterUnderTest cluster, LoadGenerator generator, List<String> readKeys) {
+        if (settings.systemWarmup().isZero()) {
+            return;
+        }
+        Duration slice = settings.systemWarmup().dividedBy(settings.workloads().size());
+        int clients = settings.clients().stream().max(Integer::compare).orElseThrow();
+        log(cluster.system(), "warming up: every workload for " + slice.toMillis() / 1000.0 + " s at " + clients + " clients");
+        for (Workload workload : settings.workloads()) {
+            Endpoint endpoint = workload.target() == Workload.Target.LEADER ? cluster.leader() : cluster.follower();
+            generator.run(cluster.api(), endpoint, workload, clients, slice, Duration.ZERO,
+                    "bench/warmup/" + BenchSettings.cliName(workload) + "/", readKeys, () -> 0);
+        }
     }
 
     private static final long STARTED = System.nanoTime();

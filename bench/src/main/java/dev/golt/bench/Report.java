@@ -55,10 +55,11 @@ public final class Report {
             sb.append("- ").append(r.system).append(": ").append(r.version)
                     .append(r.failure == null ? "" : " — FAILED: " + r.failure.lines().findFirst().orElse("")).append('\n');
         }
-        sb.append(String.format(Locale.ROOT, "- %d s warm-up + %d s measured per cell, median of %d repeat(s); "
-                        + "closed loop, one keep-alive HTTP/1.1 connection per client, %d-byte values; "
+        sb.append(String.format(Locale.ROOT, "- %d s unmeasured warm-up of each system after it starts; "
+                        + "%d s warm-up + %d s measured per cell, median of %d repeat(s); closed loop, one keep-alive HTTP/1.1 connection per client, %d-byte values; "
                         + "load generator on the same cores.%n%n",
-                settings.warmup().toSeconds(), settings.measure().toSeconds(), settings.repeats(), settings.valueBytes()));
+                settings.systemWarmup().toSeconds(), settings.warmup().toSeconds(), settings.measure().toSeconds(),
+                settings.repeats(), settings.valueBytes()));
         sb.append("| workload | clients | etcd ops/s | Golt ops/s | Golt/etcd | etcd p50 / p99 / p99.9 ms "
                 + "| Golt p50 / p99 / p99.9 ms | p99 Golt/etcd | errors etcd / Golt | server CPU s etcd / Golt |\n");
         sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
@@ -102,6 +103,7 @@ public final class Report {
                 .put("systems", new JsonArray(new ArrayList<>(settings.systems())))
                 .put("workloads", new JsonArray(settings.workloads().stream().map(BenchSettings::cliName).toList()))
                 .put("clients", new JsonArray(new ArrayList<>(settings.clients())))
+                .put("systemWarmupSeconds", settings.systemWarmup().toMillis() / 1000.0)
                 .put("warmupSeconds", settings.warmup().toMillis() / 1000.0)
                 .put("measureSeconds", settings.measure().toMillis() / 1000.0)
                 .put("repeats", settings.repeats())

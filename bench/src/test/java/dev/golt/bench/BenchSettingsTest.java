@@ -27,11 +27,12 @@ class BenchSettingsTest {
     @Test
     void parsesEveryOption() {
         BenchSettings s = BenchSettings.parse(new String[] {"--systems", "golt", "--workloads",
-                "write-follower,read-stale-follower", "--clients", "2,20", "--warmup", "0.5", "--duration", "3",
+                "write-follower,read-stale-follower", "--clients", "2,20", "--system-warmup", "12", "--warmup", "0.5", "--duration", "3",
                 "--repeats", "5", "--read-keys", "50", "--repo", "/r", "--out", "x.json", "--no-install"}, OUT);
         assertThat(s.systems()).containsExactly("golt");
         assertThat(s.workloads()).containsExactly(Workload.WRITE_FOLLOWER, Workload.READ_STALE_FOLLOWER);
         assertThat(s.clients()).isEqualTo(List.of(2, 20));
+        assertThat(s.systemWarmup()).isEqualTo(Duration.ofSeconds(12));
         assertThat(s.warmup()).isEqualTo(Duration.ofMillis(500));
         assertThat(s.measure()).isEqualTo(Duration.ofSeconds(3));
         assertThat(s.repeats()).isEqualTo(5);

@@ -371,6 +371,11 @@ public final class RaftDriver {
                 afterPersist.add(m);
             }
         }
+        // Committed entries already in the durable log need not wait for this Ready's sync: applying
+        // them first takes one fsync off every write's latency (etcd applies concurrently too).
+        List<Entry> committed = rd.committedEntries();
+        int durable = durablePrefix(committed, rd.entries());
+        apply(committed.subList(0, durable));
         if (!rd.entries().isEmpty()) {
             log.append(rd.entries());
             metrics.appendBatch(rd.entries().size());
@@ -392,7 +397,7 @@ public final class RaftDriver {
             metrics.preVoteCampaign();
             timeoutNowReceived = false;
         }
-        apply(rd.committedEntries());
+        apply(committed.subList(durable, committed.size()));
         for (ReadState rs : rd.readStates()) {
             long ctx = ByteBuffer.wrap(rs.context()).getLong();
             List<CompletableFuture<Long>> waiting = readsInFlight.remove(ctx);
@@ -473,6 +478,22 @@ public final class RaftDriver {
             outbox.updateAddresses(addresses(appliedConf));
         }
         releaseApplied();
+    }
+
+    /**
+     * How many of {@code committed} precede the first of {@code appending}: those were synced by an
+     * earlier Ready (a committed entry is never among the ones a new append replaces).
+     */
+    private static int durablePrefix(List<Entry> committed, List<Entry> appending) {
+        if (appending.isEmpty()) {
+            return committed.size();
+        }
+        long firstNew = appending.get(0).getIndex();
+        int n = 0;
+        while (n < committed.size() && committed.get(n).getIndex() < firstNew) {
+            n++;
+        }
+        return n;
     }
 
     private void awaitApplied(long index, List<CompletableFuture<Long>> futures) {
