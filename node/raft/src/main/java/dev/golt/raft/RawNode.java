@@ -658,8 +658,7 @@ public final class RawNode implements RaftNode {
             case MSG_SNAP_STATUS -> reportSnapshot(m.getFrom(), !m.getReject());
             case MSG_UNREACHABLE -> reportUnreachable(m.getFrom());
             case MSG_TRANSFER_LEADER -> handleTransferLeader(m.getContext().toStringUtf8());
-            case MSG_READ_INDEX -> reads.request(new ReadIndexTracker.Request(m.getFrom(), m.getContext()),
-                    committedEntryInCurrentTerm());
+            case MSG_READ_INDEX -> handleReadIndex(m);
             default -> { }
         }
     }
@@ -731,6 +730,23 @@ public final class RawNode implements RaftNode {
             if (round != null && reads.quorumReached(round, voters)) {
                 releaseReads(round);
             }
+        }
+    }
+
+    /**
+     * A follower's read request doubles as its acknowledgement of this leadership: it was in this
+     * term (the step checked the message's term) after its read began, so no newer leader can have
+     * committed anything without it. When that and our own acknowledgement make a quorum (three
+     * voters), the read needs no heartbeat round. The request's acknowledgement covers only its own
+     * read, hence an immediate answer rather than a place in the shared round.
+     */
+    private void handleReadIndex(Message m) {
+        boolean committedInTerm = committedEntryInCurrentTerm();
+        if (committedInTerm && !m.getFrom().equals(id) && ReadIndexTracker.isQuorum(Set.of(id, m.getFrom()), voters)) {
+            send(Message.newBuilder().setType(MessageType.MSG_READ_INDEX_RESP).setTo(m.getFrom())
+                    .setIndex(log.committed).setContext(m.getContext()));
+        } else {
+            reads.request(new ReadIndexTracker.Request(m.getFrom(), m.getContext()), committedInTerm);
         }
     }
 

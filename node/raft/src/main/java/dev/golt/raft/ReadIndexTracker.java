@@ -64,8 +64,12 @@ final class ReadIndexTracker {
     }
 
     boolean quorumReached(Round r, Set<String> voters) {
+        return isQuorum(r.acks(), voters);
+    }
+
+    static boolean isQuorum(Set<String> acks, Set<String> voters) {
         int n = 0;
-        for (String a : r.acks()) {
+        for (String a : acks) {
             if (voters.contains(a)) {
                 n++;
             }
