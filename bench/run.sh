@@ -5,7 +5,8 @@
 #   bench/run.sh --smoke               one 2 s cell per system
 #   bench/run.sh --help                all options (systems, workloads, clients, durations, ...)
 # Installs Debian's etcd-server with apt when etcd is missing (needs root). Set BENCH_SKIP_BUILD=1
-# to reuse the jars already built; BENCH_GOLT_JVM_OPTS="-Xmx256m ..." passes JVM flags to the Golt nodes.
+# to reuse the jars already built. Golt nodes start through bin/golt-node with its default JVM
+# settings; GOLT_JVM_OPTS="-Xmx256m ..." replaces them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

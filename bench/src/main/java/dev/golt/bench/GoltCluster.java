@@ -6,11 +6,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Three Golt nodes launched as in NODE-CONTRACT.md: {@code java -jar quarkus-run.jar --id .. --address
- * .. --http .. --peers .. --data ..}, with the launcher's default heap settings (no -Xmx).
+ * Three Golt nodes started the way a user starts one outside Kubernetes: {@code bin/golt-node --id ..
+ * --address .. --http .. --peers .. --data ..}, with that launcher's default JVM settings unless
+ * {@code GOLT_JVM_OPTS} replaces them.
  */
 public final class GoltCluster extends LocalCluster {
 
@@ -45,7 +47,7 @@ public final class GoltCluster extends LocalCluster {
         if (!commit.matches("[0-9a-f]{4,40}")) {
             commit = "commit unknown";
         }
-        String opts = jvmOptions().isEmpty() ? "default JVM options" : String.join(" ", jvmOptions());
+        String opts = jvmOptions().isEmpty() ? "bin/golt-node's default JVM options" : "GOLT_JVM_OPTS=" + jvmOptions();
         return "golt 0.1.0-SNAPSHOT (" + commit + ", Java " + Runtime.version() + ", " + opts + ")";
     }
 
@@ -61,7 +63,8 @@ public final class GoltCluster extends LocalCluster {
             raftPorts.add(freePort());
             endpoints.add(new Endpoint("n" + i, "127.0.0.1", freePort()));
         }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String launcher = repoRoot.resolve("bin/golt-node").toAbsolutePath().normalize().toString();
+        Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"), "GOLT_NODE_JAR", jar.toString());
         for (int i = 0; i < MEMBERS; i++) {
             String id = endpoints.get(i).memberId();
             List<String> peers = new ArrayList<>();
@@ -70,16 +73,13 @@ public final class GoltCluster extends LocalCluster {
                     peers.add(endpoints.get(j).memberId() + "=127.0.0.1:" + raftPorts.get(j));
                 }
             }
-            List<String> cmd = new ArrayList<>();
-            cmd.add(java);
-            cmd.addAll(jvmOptions());
-            cmd.addAll(List.of("-jar", jar.toString(),
+            List<String> cmd = new ArrayList<>(List.of(launcher,
                     "--id", id,
                     "--address", "127.0.0.1:" + raftPorts.get(i),
                     "--http", "127.0.0.1:" + endpoints.get(i).port(),
                     "--peers", String.join(",", peers),
                     "--data", workDir.resolve(id).toString()));
-            processes.put(id, supervisor.start(cmd, logOf(id)));
+            processes.put(id, supervisor.start(cmd, env, logOf(id)));
         }
         for (Endpoint e : endpoints) {
             await("golt " + e + " ready", Duration.ofSeconds(90), () -> get(e, "/q/health/ready")
@@ -89,13 +89,9 @@ public final class GoltCluster extends LocalCluster {
         await("a golt leader", Duration.ofSeconds(30), this::findLeader);
     }
 
-    /**
-     * Extra JVM flags for the nodes from {@code BENCH_GOLT_JVM_OPTS} (e.g. to try heap or GC settings);
-     * none by default, so the table shows the launcher's defaults.
-     */
-    static List<String> jvmOptions() {
-        String opts = System.getenv().getOrDefault("BENCH_GOLT_JVM_OPTS", "").trim();
-        return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
+    /** What replaces the launcher's JVM defaults ({@code GOLT_JVM_OPTS}, e.g. to try heap or GC settings), or empty. */
+    static String jvmOptions() {
+        return System.getenv().getOrDefault("GOLT_JVM_OPTS", "").trim();
     }
 
     @Override

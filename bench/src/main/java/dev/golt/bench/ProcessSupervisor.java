@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -37,10 +38,16 @@ public final class ProcessSupervisor implements AutoCloseable {
     }
 
     /** Starts a process with stdout and stderr appended to {@code log}. */
-    public synchronized Process start(List<String> command, Path log) {
+    public Process start(List<String> command, Path log) {
+        return start(command, Map.of(), log);
+    }
+
+    /** Starts a process with {@code env} added to this one's environment. */
+    public synchronized Process start(List<String> command, Map<String, String> env, Path log) {
         try {
-            ProcessBuilder pb = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
+            ProcessBuilder pb = new ProcessBuilder(command);
+            pb.environment().putAll(env);
+            pb.redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             Process p = pb.start();
