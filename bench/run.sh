@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark: a 3-member etcd cluster, then a 3-node Golt cluster, on loopback, driven by the
 # same closed-loop HTTP load; prints the side-by-side table and writes bench/results/bench-<time>.json.
-#   bench/run.sh                       full run (6 workloads x 1/10/100 clients x 3 repeats, ~40 min)
+#   bench/run.sh                       full run (6 workloads x 1/10/100 clients x 3 repeats, ~45 min)
 #   bench/run.sh --smoke               one 2 s cell per system
 #   bench/run.sh --help                all options (systems, workloads, clients, durations, ...)
 # Installs Debian's etcd-server with apt when etcd is missing (needs root). Set BENCH_SKIP_BUILD=1
