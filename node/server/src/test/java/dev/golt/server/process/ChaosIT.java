@@ -27,17 +27,7 @@ class ChaosIT {
 
     @Test
     void survivesRandomFaultsUnderLoad() throws Exception {
-        long seed = FaultRuns.seed("ChaosIT");
-        try (NodeProcesses c = new NodeProcesses(3, true, FaultRuns.nodeOptions())) {
-            Nemesis nemesis = new Nemesis(c, seed);
-            try {
-                run(c, nemesis, seed);
-            } catch (Throwable t) {
-                c.keepLogs(FaultRuns.failureLogs("ChaosIT", seed));
-                throw new AssertionError("ChaosIT failed with -Dchaos.seed=" + seed + "; faults:\n  "
-                        + String.join("\n  ", nemesis.log()) + "\nnode logs in " + FaultRuns.failureLogs("ChaosIT", seed), t);
-            }
-        }
+        FaultRuns.underNemesis("ChaosIT", ChaosIT::run);
     }
 
     private static void run(NodeProcesses c, Nemesis nemesis, long seed) throws Exception {

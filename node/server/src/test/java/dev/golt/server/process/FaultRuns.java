@@ -3,6 +3,7 @@ package dev.golt.server.process;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /** Settings shared by the fault tests: seed, duration and node configuration. */
 final class FaultRuns {
@@ -42,7 +43,7 @@ final class FaultRuns {
      * After the faults heal, the cluster must serve again: waits until {@code progress} has grown by
      * {@code more} (clients still running), or fails.
      */
-    static void awaitProgress(String what, java.util.function.IntSupplier progress, int more) throws InterruptedException {
+    static void awaitProgress(String what, IntSupplier progress, int more) throws InterruptedException {
         int from = progress.getAsInt();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (progress.getAsInt() < from + more) {
@@ -56,5 +57,29 @@ final class FaultRuns {
 
     static Path failureLogs(String test, long seed) {
         return Path.of("target", "fault-logs", test + "-" + seed);
+    }
+
+    /** A fault test's body: runs the cluster under the nemesis' faults and asserts. */
+    interface Body {
+        void run(NodeProcesses cluster, Nemesis nemesis, long seed) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} on a fresh 3-node cluster with a nemesis of this run's seed; on failure keeps
+     * the node logs and reports the seed and the faults, so that the run can be replayed.
+     */
+    static void underNemesis(String test, Body body) throws Exception {
+        long seed = seed(test);
+        try (NodeProcesses c = new NodeProcesses(3, true, nodeOptions())) {
+            Nemesis nemesis = new Nemesis(c, seed);
+            try {
+                body.run(c, nemesis, seed);
+            } catch (Throwable t) {
+                Path logs = failureLogs(test, seed);
+                c.keepLogs(logs);
+                throw new AssertionError(test + " failed with -Dchaos.seed=" + seed + "; faults:\n  "
+                        + String.join("\n  ", nemesis.log()) + "\nnode logs in " + logs, t);
+            }
+        }
     }
 }

@@ -34,18 +34,7 @@ class LinearizabilityIT {
 
     @Test
     void historyUnderFaultsIsLinearizable() throws Exception {
-        long seed = FaultRuns.seed("LinearizabilityIT");
-        try (NodeProcesses c = new NodeProcesses(3, true, FaultRuns.nodeOptions())) {
-            Nemesis nemesis = new Nemesis(c, seed);
-            try {
-                run(c, nemesis, seed);
-            } catch (Throwable t) {
-                c.keepLogs(FaultRuns.failureLogs("LinearizabilityIT", seed));
-                throw new AssertionError("LinearizabilityIT failed with -Dchaos.seed=" + seed + "; faults:\n  "
-                        + String.join("\n  ", nemesis.log()) + "\nnode logs in "
-                        + FaultRuns.failureLogs("LinearizabilityIT", seed), t);
-            }
-        }
+        FaultRuns.underNemesis("LinearizabilityIT", LinearizabilityIT::run);
     }
 
     private static void run(NodeProcesses c, Nemesis nemesis, long seed) throws Exception {
