@@ -1,4 +1,4 @@
-package dev.golt.e2e.local;
+package dev.golt.e2e.kube;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -133,7 +133,7 @@ record ContainerLaunch(List<String> command, Map<String, String> env) {
             require(value != null || Boolean.TRUE.equals(ref.getOptional()), "secret key " + ref.getName() + "/" + ref.getKey());
             return value;
         }
-        throw new IllegalArgumentException("unsupported env source in the local pod runner: " + source);
+        throw new IllegalArgumentException("unsupported env source in the test kubelet: " + source);
     }
 
     private static final Pattern MAP_FIELD = Pattern.compile("metadata\\.(labels|annotations)\\['(.+)']");
@@ -148,11 +148,11 @@ record ContainerLaunch(List<String> command, Map<String, String> env) {
             case "metadata.name" -> pod.getMetadata().getName();
             case "metadata.namespace" -> pod.getMetadata().getNamespace();
             case "metadata.uid" -> pod.getMetadata().getUid();
-            case "spec.nodeName" -> "local";
+            case "spec.nodeName" -> pod.getSpec().getNodeName();
             case "spec.serviceAccountName" -> Optional.ofNullable(pod.getSpec().getServiceAccountName()).orElse("default");
             case "status.podIP", "status.podIPs" -> pod.getStatus().getPodIP();
             case "status.hostIP", "status.hostIPs" -> "127.0.0.1";
-            default -> throw new IllegalArgumentException("unsupported fieldRef in the local pod runner: " + path);
+            default -> throw new IllegalArgumentException("unsupported fieldRef in the test kubelet: " + path);
         };
     }
 

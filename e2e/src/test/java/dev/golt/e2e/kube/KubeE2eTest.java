@@ -1,4 +1,4 @@
-package dev.golt.e2e.local;
+package dev.golt.e2e.kube;
 
 import dev.golt.e2e.GoltScenarios;
 import dev.golt.e2e.ScenarioSuite;
@@ -11,15 +11,16 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The scenarios in local mode: mock API server, real operator process, real node processes run by
- * the {@link PodRunner}. One cluster goes through scenarios 1–9 in order.
+ * The scenarios on the real control plane: real API server, controllers and scheduler, the real
+ * operator process with the chart's RBAC, real node processes run by the {@link TestKubelet}. One
+ * cluster goes through scenarios 1–9 in order.
  */
-class LocalE2eTest extends ScenarioSuite {
-    private LocalEnvironment env;
+class KubeE2eTest extends ScenarioSuite {
+    private KubeEnvironment env;
 
     @BeforeAll
     void start() throws Exception {
-        env = LocalEnvironment.start("golt-e2e");
+        env = KubeEnvironment.start("golt-e2e");
         scenarios = new GoltScenarios(env);
     }
 

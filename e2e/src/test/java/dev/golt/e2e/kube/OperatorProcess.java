@@ -1,4 +1,4 @@
-package dev.golt.e2e.local;
+package dev.golt.e2e.kube;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The Golt operator as a separate process, launched the way its container image does
  * ({@code java -jar golt-operator.jar} with {@code lib/} beside it), configured only through
- * its production inputs: a kubeconfig file ({@code KUBECONFIG}), {@code WATCH_NAMESPACES},
- * {@code GOLT_OPERATOR_HTTP}, plus the pod runner's DNS options so it resolves pod names.
+ * its production inputs: a kubeconfig file ({@code KUBECONFIG}) with the token of the chart's
+ * ServiceAccount, {@code WATCH_NAMESPACES}, {@code GOLT_OPERATOR_HTTP}, plus the test cluster's
+ * DNS options so it resolves pod names.
  */
 final class OperatorProcess implements AutoCloseable {
     private final Process process;
@@ -38,32 +39,12 @@ final class OperatorProcess implements AutoCloseable {
         }
     }
 
-    static OperatorProcess start(Path jar, String apiServerUrl, String namespace, List<String> dnsOptions, Path workDir)
+    static OperatorProcess start(Path jar, Path kubeconfig, String namespace, List<String> javaOptions, Path workDir)
             throws IOException {
-        Path kubeconfig = workDir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: e2e
-                  cluster:
-                    server: %s
-                users:
-                - name: e2e
-                  user:
-                    token: e2e
-                contexts:
-                - name: e2e
-                  context:
-                    cluster: e2e
-                    user: e2e
-                    namespace: %s
-                current-context: e2e
-                """.formatted(apiServerUrl, namespace));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-        command.addAll(dnsOptions);
+        command.addAll(javaOptions);
         command.addAll(List.of("-jar", jar.toString()));
         Path log = workDir.resolve("operator.log");
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)

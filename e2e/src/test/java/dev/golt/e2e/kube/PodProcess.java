@@ -1,4 +1,4 @@
-package dev.golt.e2e.local;
+package dev.golt.e2e.kube;
 
 import io.fabric8.kubernetes.api.model.Probe;
 
@@ -19,10 +19,12 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The kubelet's job for one pod with one container: runs the container as a host process,
- * restarts it with a (short) back-off when it exits, probes readiness, and on termination sends
- * SIGTERM and kills the process once the grace period is over. The launch is recomputed at every
- * (re)start, as the kubelet re-reads ConfigMap-backed environment when it starts a container.
+ * The kubelet's job for one pod with one container, as {@link TestKubelet} does it: runs the
+ * container as a host process, restarts it after an exit as its {@code restartPolicy} says (with a
+ * short crash-loop back-off), runs the readiness and liveness probes (httpGet; a failed liveness
+ * probe kills the process, which then restarts like any exit), and on termination sends SIGTERM and
+ * SIGKILL once the grace period is over. The launch is recomputed at every (re)start, as the
+ * kubelet re-reads ConfigMap-backed environment when it starts a container.
  */
 final class PodProcess {
     /** Crash-loop back-off: 1 s doubling to 8 s (the kubelet uses 10 s to 5 min; tests need speed). */
@@ -35,35 +37,43 @@ final class PodProcess {
     private final Path workDir;
     private final Path log;
     private final Probe readiness;
+    private final Probe liveness;
+    private final String restartPolicy;
     private final String podIp;
     private final Function<String, Integer> portNumber;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private volatile boolean terminating;
+    private volatile boolean finished;
     private volatile Process process;
     private volatile boolean ready;
     private volatile Instant startedAt;
     private volatile Instant readySince;
     private volatile int restarts;
     private volatile Integer lastExitCode;
+    private volatile String lastExitReason;
     private volatile String waitingReason = "ContainerCreating";
     private Thread supervisor;
-    private Thread prober;
+    private Thread readinessProber;
+    private Thread livenessProber;
 
-    PodProcess(String name, Supplier<ContainerLaunch> launch, Path workDir, Path log, Probe readiness, String podIp,
-               Function<String, Integer> portNumber) {
+    PodProcess(String name, Supplier<ContainerLaunch> launch, Path workDir, Path log, Probe readiness, Probe liveness,
+               String restartPolicy, String podIp, Function<String, Integer> portNumber) {
         this.name = name;
         this.launch = launch;
         this.workDir = workDir;
         this.log = log;
         this.readiness = readiness;
+        this.liveness = liveness;
+        this.restartPolicy = restartPolicy == null ? "Always" : restartPolicy;
         this.podIp = podIp;
         this.portNumber = portNumber;
     }
 
     void start() {
         supervisor = Thread.ofVirtual().name("pod-" + name).start(this::supervise);
-        prober = Thread.ofVirtual().name("probe-" + name).start(this::probe);
+        readinessProber = Thread.ofVirtual().name("readiness-" + name).start(this::probeReadiness);
+        livenessProber = Thread.ofVirtual().name("liveness-" + name).start(this::probeLiveness);
     }
 
     boolean running() {
@@ -73,6 +83,11 @@ final class PodProcess {
 
     boolean ready() {
         return ready && running();
+    }
+
+    /** The container exited and its restart policy says it stays so. */
+    boolean finished() {
+        return finished;
     }
 
     Instant startedAt() {
@@ -91,6 +106,10 @@ final class PodProcess {
         return lastExitCode;
     }
 
+    String lastExitReason() {
+        return lastExitReason;
+    }
+
     String waitingReason() {
         return waitingReason;
     }
@@ -100,17 +119,26 @@ final class PodProcess {
         return p == null || !p.isAlive() ? Optional.empty() : Optional.of(p.toHandle());
     }
 
-    /** SIGTERM, then SIGKILL after {@code grace}; completes once the process is gone. */
-    CompletableFuture<Void> terminate(Duration grace) {
+    /**
+     * SIGTERM (unless {@code ignoreSigterm}: a container that does not react to it), then SIGKILL
+     * after {@code grace}; completes once the process is gone.
+     */
+    CompletableFuture<Void> terminate(Duration grace, boolean ignoreSigterm) {
         terminating = true;
         CompletableFuture<Void> done = new CompletableFuture<>();
         Thread.ofVirtual().name("stop-" + name).start(() -> {
             try {
                 supervisor.interrupt();
-                prober.interrupt();
-                Process p = process;
+                readinessProber.interrupt();
+                livenessProber.interrupt();
+                Process p;
+                synchronized (this) {
+                    p = process;
+                }
                 if (p != null && p.isAlive()) {
-                    p.destroy();
+                    if (!ignoreSigterm) {
+                        p.destroy();
+                    }
                     if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                         p.destroyForcibly().waitFor();
                     }
@@ -143,19 +171,25 @@ final class PodProcess {
                 startedAt = Instant.now();
                 waitingReason = null;
                 exit = process.waitFor();
+                lastExitReason = exit == 0 ? "Completed" : "Error";
             } catch (InterruptedException e) {
                 if (terminating) {
                     return;
                 }
                 continue;
             } catch (IOException | RuntimeException e) {
-                appendLog("pod runner: cannot start container: " + e);
+                appendLog("test kubelet: cannot start container: " + e);
                 exit = 128;
+                lastExitReason = "CreateContainerConfigError";
             }
             ready = false;
             readySince = null;
             lastExitCode = exit;
             if (terminating) {
+                return;
+            }
+            if ("Never".equals(restartPolicy) || ("OnFailure".equals(restartPolicy) && exit == 0)) {
+                finished = true;
                 return;
             }
             restarts++;
@@ -169,10 +203,38 @@ final class PodProcess {
         }
     }
 
-    private void probe() {
+    private void probeReadiness() {
+        probeLoop(readiness, 200, ok -> {
+            if (ok && !ready) {
+                readySince = Instant.now();
+                ready = true;
+            } else if (!ok && ready) {
+                ready = false;
+                readySince = null;
+            }
+        });
+    }
+
+    private void probeLiveness() {
+        if (liveness == null) {
+            return;
+        }
+        probeLoop(liveness, 1_000, ok -> {
+            if (!ok) {
+                Process p = process;
+                if (p != null && p.isAlive()) {
+                    appendLog("test kubelet: liveness probe failed, killing the container");
+                    p.destroyForcibly();
+                }
+            }
+        });
+    }
+
+    /** Runs {@code probe} and reports each change of its outcome (after its success/failure thresholds). */
+    private void probeLoop(Probe probe, long defaultPeriod, java.util.function.Consumer<Boolean> outcome) {
         int successes = 0;
         int failures = 0;
-        long period = readiness == null ? 200 : Math.min(seconds(readiness.getPeriodSeconds(), 10) * 1000L, MAX_PROBE_PERIOD_MS);
+        long period = probe == null ? defaultPeriod : Math.min(seconds(probe.getPeriodSeconds(), 10) * 1000L, MAX_PROBE_PERIOD_MS);
         while (!terminating) {
             try {
                 Thread.sleep(period);
@@ -184,36 +246,28 @@ final class PodProcess {
                 successes = failures = 0;
                 continue;
             }
-            boolean ok;
-            if (readiness == null) {
-                ok = true;
-            } else if (Instant.now().isBefore(started.plusSeconds(seconds(readiness.getInitialDelaySeconds(), 0)))) {
+            if (probe != null && Instant.now().isBefore(started.plusSeconds(seconds(probe.getInitialDelaySeconds(), 0)))) {
                 continue;
-            } else {
-                ok = check();
             }
-            if (ok) {
+            if (probe == null || check(probe)) {
                 failures = 0;
-                successes++;
-                if (!ready && successes >= (readiness == null ? 1 : seconds(readiness.getSuccessThreshold(), 1))) {
-                    readySince = Instant.now();
-                    ready = true;
+                if (++successes >= (probe == null ? 1 : seconds(probe.getSuccessThreshold(), 1))) {
+                    outcome.accept(true);
                 }
             } else {
                 successes = 0;
-                failures++;
-                if (ready && failures >= seconds(readiness.getFailureThreshold(), 3)) {
-                    ready = false;
-                    readySince = null;
+                if (++failures >= seconds(probe.getFailureThreshold(), 3)) {
+                    outcome.accept(false);
+                    failures = 0;
                 }
             }
         }
     }
 
-    private boolean check() {
-        var get = readiness.getHttpGet();
+    private boolean check(Probe probe) {
+        var get = probe.getHttpGet();
         if (get == null) {
-            throw new IllegalArgumentException("the local pod runner supports httpGet readiness probes only");
+            throw new IllegalArgumentException("the test kubelet supports httpGet probes only");
         }
         String host = get.getHost() == null || get.getHost().isBlank() ? podIp : get.getHost();
         String scheme = get.getScheme() == null ? "http" : get.getScheme().toLowerCase();
@@ -221,7 +275,7 @@ final class PodProcess {
         int port = portNumber.apply(get.getPort().getStrVal() != null ? get.getPort().getStrVal() : String.valueOf(get.getPort().getIntVal()));
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + "://" + host + ":" + port + path))
-                    .timeout(Duration.ofSeconds(seconds(readiness.getTimeoutSeconds(), 1))).GET().build();
+                    .timeout(Duration.ofSeconds(seconds(probe.getTimeoutSeconds(), 1))).GET().build();
             int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             return status >= 200 && status < 400;
         } catch (IOException e) {
@@ -231,7 +285,6 @@ final class PodProcess {
             return false;
         }
     }
-
 
     private static int seconds(Integer value, int fallback) {
         return value == null || value <= 0 ? fallback : value;

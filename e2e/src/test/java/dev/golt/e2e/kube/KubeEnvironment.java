@@ -1,0 +1,275 @@
+package dev.golt.e2e.kube;
+
+import com.marcnuri.helm.Helm;
+import dev.golt.e2e.Await;
+import dev.golt.e2e.E2eEnvironment;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The e2e environment on a real Kubernetes control plane ({@link ControlPlane}: etcd,
+ * kube-apiserver, kube-controller-manager, kube-scheduler) with the {@link TestKubelet} running
+ * pods as real node processes, the {@link FolderProvisioner} for volumes and the {@link ClusterDns}
+ * hosts file. The operator runs as its own process, as in production: with the token of the
+ * chart's ServiceAccount, whose RBAC objects are applied as Helm renders the chart, so every
+ * scenario also proves the chart's RBAC is enough. Real: everything Kubernetes does (API server
+ * validation and admission, RBAC, StatefulSet controller, scheduler, garbage collector, disruption
+ * controller, PV binding, EndpointSlices). The test kubelet's: containers are host processes,
+ * volumes are folders, DNS is a hosts file, Service ClusterIPs are not routed.
+ */
+public final class KubeEnvironment implements E2eEnvironment {
+    public static final String NODE = "golt-e2e-node";
+    public static final String OPERATOR_NAMESPACE = "golt-system";
+    private static final int NODE_HTTP_PORT = 8000;
+
+    private final Path workDir;
+    private final ControlPlane controlPlane;
+    private final KubernetesClient client;
+    private final List<AutoCloseable> parts;
+    private final TestKubelet kubelet;
+    private final OperatorProcess operator;
+    private final String namespace;
+
+    private KubeEnvironment(Path workDir, ControlPlane controlPlane, KubernetesClient client, List<AutoCloseable> parts,
+                            TestKubelet kubelet, OperatorProcess operator, String namespace) {
+        this.workDir = workDir;
+        this.controlPlane = controlPlane;
+        this.client = client;
+        this.parts = parts;
+        this.kubelet = kubelet;
+        this.operator = operator;
+        this.namespace = namespace;
+    }
+
+    /** Starts everything; the operator watches {@code namespace}, which is created here. */
+    public static KubeEnvironment start(String namespace) throws Exception {
+        return start(namespace, false);
+    }
+
+    /**
+     * Starts everything, with the operator watching {@code namespace} (created here), or every
+     * namespace when {@code watchAll} (the chart's cluster-wide RBAC then).
+     */
+    public static KubeEnvironment start(String namespace, boolean watchAll) throws Exception {
+        Path root = Path.of(System.getProperty("golt.e2e.root", "..")).toAbsolutePath().normalize();
+        Path nodeJar = root.resolve("node/server/target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(nodeJar)) {
+            throw new IllegalStateException("no " + nodeJar + ": build the node first (./mvnw -pl node/server -am package)");
+        }
+        Path operatorJar = OperatorProcess.jar(root);
+        Path base = Files.createDirectories(Path.of(System.getProperty("golt.e2e.workDir", "target/e2e-work")));
+        Path workDir = Files.createTempDirectory(base.toAbsolutePath(), "kube");
+        // Private copies: a rebuild of the module during the run must not change jars under running JVMs.
+        Path nodeApp = copyTree(nodeJar.getParent(), workDir.resolve("node-app"));
+        Path operatorApp = Files.createDirectories(workDir.resolve("operator-app"));
+        copyTree(operatorJar.resolveSibling("lib"), operatorApp.resolve("lib"));
+        operatorJar = Files.copy(operatorJar, operatorApp.resolve(operatorJar.getFileName()));
+
+        List<AutoCloseable> parts = new ArrayList<>();
+        ControlPlane cp = ControlPlane.start(workDir.resolve("control-plane"), List.of(NODE));
+        KubernetesClient admin = null;
+        try {
+            admin = cp.adminClient();
+            applyCrds(admin, root);
+            ClusterDns dns = new ClusterDns(admin, workDir.resolve("hosts"), "cluster.local");
+            parts.add(dns);
+            parts.add(new FolderProvisioner(admin, workDir.resolve("volumes")));
+            List<String> entrypoint = new ArrayList<>();
+            entrypoint.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            entrypoint.addAll(dns.javaOptions());
+            entrypoint.addAll(List.of("-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-jar", nodeApp.resolve("quarkus-run.jar").toString()));
+            TestKubelet kubelet = new TestKubelet(cp.nodeClient(NODE), NODE, workDir.resolve("kubelet"), entrypoint);
+            parts.add(kubelet);
+            createNamespace(admin, namespace, Map.of());
+            Path kubeconfig = installOperatorIdentity(admin, cp, root, watchAll ? null : namespace);
+            OperatorProcess operator = OperatorProcess.start(operatorJar, kubeconfig, watchAll ? "" : namespace, dns.javaOptions(),
+                    Files.createDirectories(workDir.resolve("operator")));
+            return new KubeEnvironment(workDir, cp, admin, parts, kubelet, operator, namespace);
+        } catch (Exception | Error e) {
+            for (AutoCloseable part : parts.reversed()) {
+                part.close();
+            }
+            if (admin != null) {
+                admin.close();
+            }
+            cp.close();
+            throw e;
+        }
+    }
+
+    private static void applyCrds(KubernetesClient admin, Path root) throws IOException {
+        try (var files = Files.list(root.resolve("crds"))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList()) {
+                CustomResourceDefinition crd = admin.apiextensions().v1().customResourceDefinitions().load(file.toFile()).item();
+                admin.resource(crd).serverSideApply();
+                Await.until("CRD " + crd.getMetadata().getName() + " established", Duration.ofSeconds(60), () -> {
+                    var c = admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get();
+                    return c.getStatus() != null && c.getStatus().getConditions().stream()
+                            .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus()));
+                });
+            }
+        }
+    }
+
+    public static void createNamespace(KubernetesClient admin, String name, Map<String, String> labels) {
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels)
+                .endMetadata().build()).serverSideApply();
+    }
+
+    /**
+     * Applies the ServiceAccount and RBAC objects of {@code charts/golt-operator} as Helm renders
+     * them for an operator watching {@code namespace}, and writes a kubeconfig with a token of that
+     * ServiceAccount (TokenRequest API), as a pod of the chart's Deployment would have. A null
+     * {@code namespace}: the operator watches all namespaces.
+     */
+    private static Path installOperatorIdentity(KubernetesClient admin, ControlPlane cp, Path root, String namespace)
+            throws IOException {
+        createNamespace(admin, OPERATOR_NAMESPACE, Map.of());
+        var template = new Helm(root.resolve("charts/golt-operator")).template()
+                .withName("golt-operator").withNamespace(OPERATOR_NAMESPACE).withKubeVersion(cp.version());
+        if (namespace != null) {
+            Path values = Files.createTempFile(cp.caFile().getParent(), "values", ".yaml");
+            Files.writeString(values, "watchNamespaces: [" + namespace + "]\n");
+            template.withValuesFile(values);
+        }
+        String rendered = template.call();
+        Set<String> identityKinds = Set.of("ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding");
+        String serviceAccount = null;
+        for (HasMetadata item : admin.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8))).items()) {
+            if (!identityKinds.contains(item.getKind())) {
+                continue;
+            }
+            if (item.getMetadata().getNamespace() == null && !item.getKind().startsWith("Cluster")) {
+                item.getMetadata().setNamespace(OPERATOR_NAMESPACE);
+            }
+            admin.resource(item).serverSideApply();
+            if (item instanceof ServiceAccount) {
+                serviceAccount = item.getMetadata().getName();
+            }
+        }
+        if (serviceAccount == null) {
+            throw new IllegalStateException("the chart rendered no ServiceAccount");
+        }
+        String token = admin.serviceAccounts().inNamespace(OPERATOR_NAMESPACE).withName(serviceAccount)
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(24 * 3600L).endSpec().build())
+                .getStatus().getToken();
+        return cp.writeKubeconfig("operator", token, OPERATOR_NAMESPACE);
+    }
+
+    private static Path copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        return to;
+    }
+
+    public ControlPlane controlPlane() {
+        return controlPlane;
+    }
+
+    public TestKubelet kubelet() {
+        return kubelet;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    @Override
+    public KubernetesClient client() {
+        return client;
+    }
+
+    @Override
+    public String namespace() {
+        return namespace;
+    }
+
+    @Override
+    public String nodeImage() {
+        return "golt/golt-node:e2e";
+    }
+
+    @Override
+    public URI nodeUri(String pod) {
+        Pod p = client.pods().inNamespace(namespace).withName(pod).get();
+        String ip = p == null || p.getStatus() == null ? null : p.getStatus().getPodIP();
+        if (ip == null) {
+            throw new IllegalStateException("pod " + pod + " has no IP");
+        }
+        return URI.create("http://" + (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + NODE_HTTP_PORT);
+    }
+
+    @Override
+    public void killContainer(String pod) {
+        kubelet.process(namespace, pod).orElseThrow(() -> new IllegalStateException("pod " + pod + " runs no process"))
+                .destroyForcibly();
+    }
+
+    @Override
+    public int runningNodeProcesses() {
+        return kubelet.activeProcesses();
+    }
+
+    @Override
+    public String diagnostics(List<String> pods) {
+        StringBuilder out = new StringBuilder();
+        for (String pod : pods) {
+            out.append(tail("pod " + pod, kubelet.log(namespace, pod)));
+        }
+        out.append(tail("operator", operator.log()));
+        out.append("---- kube-controller-manager (last 20 lines) ----\n").append(controlPlane.logTail("kube-controller-manager", 20)).append('\n');
+        return out.toString();
+    }
+
+    private static String tail(String what, Path log) {
+        try {
+            List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+            return "---- " + what + " (last 40 lines) ----\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())) + "\n";
+        } catch (IOException e) {
+            return "---- " + what + ": " + e + "\n";
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            operator.close();
+            for (AutoCloseable part : parts.reversed()) {
+                part.close();
+            }
+            client.close();
+        } finally {
+            controlPlane.close();
+            if (!Boolean.getBoolean("golt.e2e.keepWork")) {
+                ControlPlane.deleteTree(workDir);
+            }
+        }
+    }
+}
