@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -45,6 +46,7 @@ class ChartRenderTest {
         assertThat(env(operator, "WATCH_NAMESPACES")).isEmpty();
         assertThat(env(operator, "GOLT_OPERATOR_HTTP")).isEqualTo("0.0.0.0:8080");
         assertThat(env(operator, "JAVA_TOOL_OPTIONS")).isEqualTo("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+        assertThat(env(operator, "GOLT_CLUSTER_DOMAIN")).isEqualTo("cluster.local");
         assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
         assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
@@ -81,6 +83,7 @@ class ChartRenderTest {
         assertThat(env(operator, "WATCH_NAMESPACES")).isEqualTo("team-a,team-b");
         assertThat(env(operator, "JAVA_TOOL_OPTIONS")).isEqualTo("-Dorg.slf4j.simpleLogger.defaultLogLevel=debug -Xss512k");
         assertThat(env(operator, "GOLT_NODE_HTTP_PORT")).isEqualTo("8000");
+        assertThat(env(operator, "GOLT_CLUSTER_DOMAIN")).isEqualTo("corp.example");
         assertThat(operator.getImage()).isEqualTo("registry.example.com/golt/golt-operator:1.2.3");
         assertThat(operator.getImagePullPolicy()).isEqualTo("Always");
         assertThat(deployment.getMetadata().getName()).isEqualTo("golt-op");
@@ -144,6 +147,43 @@ class ChartRenderTest {
         assertThat(Stream.of(Role.class, RoleBinding.class, ClusterRole.class, ClusterRoleBinding.class, Service.class))
                 .allSatisfy(type -> assertThat(Chart.ofType(objects, type)).isEmpty());
         assertThat(operator(Chart.single(objects, Deployment.class)).getReadinessProbe()).isNotNull();
+    }
+
+    @Test
+    void byDefaultOnlyTheMembersAndTheOperatorReachTheNodePorts() {
+        List<HasMetadata> objects = Chart.renderDefaults();
+
+        NetworkPolicy policy = Chart.single(objects, NetworkPolicy.class);
+        assertThat(policy.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(Map.of(
+                "app.kubernetes.io/name", "golt", "app.kubernetes.io/managed-by", "golt-operator"));
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        var ingress = policy.getSpec().getIngress();
+        assertThat(ingress).hasSize(2);
+        assertThat(ingress.get(0).getFrom()).singleElement().satisfies(peer -> assertThat(peer.getPodSelector()
+                .getMatchLabels()).isEqualTo(policy.getSpec().getPodSelector().getMatchLabels()));
+        assertThat(ingress.get(0).getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(7000, 8000);
+        Deployment deployment = Chart.single(objects, Deployment.class);
+        assertThat(ingress.get(1).getFrom()).singleElement().satisfies(peer -> {
+            assertThat(peer.getNamespaceSelector().getMatchLabels())
+                    .containsEntry("kubernetes.io/metadata.name", Chart.NAMESPACE);
+            assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                    .containsAllEntriesOf(peer.getPodSelector().getMatchLabels());
+        });
+        assertThat(ingress.get(1).getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(8000);
+    }
+
+    @Test
+    void watchedNamespacesEachGetTheNetworkPolicyWithTheListedClients() {
+        List<NetworkPolicy> policies = Chart.ofType(Chart.render("namespaced.yaml"), NetworkPolicy.class);
+
+        assertThat(policies).extracting(p -> p.getMetadata().getNamespace()).containsExactlyInAnyOrder("team-a", "team-b");
+        assertThat(policies).allSatisfy(p -> assertThat(p.getSpec().getIngress()).hasSize(3)
+                .last().satisfies(clients -> assertThat(clients.getFrom()).singleElement()
+                        .satisfies(peer -> assertThat(peer.getNamespaceSelector().getMatchLabels())
+                                .containsEntry("kubernetes.io/metadata.name", "apps"))));
+        assertThat(Chart.ofType(Chart.render(List.of(), Map.of("networkPolicy.enabled", "false")), NetworkPolicy.class))
+                .isEmpty();
     }
 
     static Container operator(Deployment deployment) {

@@ -1,5 +1,6 @@
 package dev.golt.operator;
 
+import dev.golt.operator.model.GoltClusterModel;
 import dev.golt.operator.node.HttpNodeClient;
 import dev.golt.operator.reconciler.ClusterObserver;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Entry point. Kubernetes access follows fabric8's usual rules (in-cluster service account, else
  * KUBECONFIG / ~/.kube/config). Environment:
  * WATCH_NAMESPACES (comma list, empty = all), GOLT_OPERATOR_HTTP (host:port of health/metrics,
- * default 0.0.0.0:8080), GOLT_NODE_HTTP_PORT (node HTTP port, default 8000).
+ * default 0.0.0.0:8080), GOLT_NODE_HTTP_PORT (node HTTP port, default 8000), GOLT_CLUSTER_DOMAIN
+ * (the cluster's DNS domain, default cluster.local).
  */
 public final class GoltOperatorMain {
 
@@ -33,13 +35,15 @@ public final class GoltOperatorMain {
         Set<String> namespaces = parseNamespaces(System.getenv("WATCH_NAMESPACES"));
         InetSocketAddress httpAddress = parseAddress(env("GOLT_OPERATOR_HTTP", "0.0.0.0:8080"));
         int nodePort = Integer.parseInt(env("GOLT_NODE_HTTP_PORT", "8000"));
+        String clusterDomain = env("GOLT_CLUSTER_DOMAIN", GoltClusterModel.DEFAULT_CLUSTER_DOMAIN);
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         KubernetesClient client = new KubernetesClientBuilder().build();
         AtomicBoolean started = new AtomicBoolean();
         OperatorHttpServer http = new OperatorHttpServer(httpAddress, registry, started::get);
         Operator operator = GoltOperator.create(client, HttpNodeClient.defaults(),
-                ClusterObserver.podIpEndpoints(nodePort), new OperatorMetrics(registry), Clock.systemUTC(), namespaces);
+                ClusterObserver.podIpEndpoints(nodePort), new OperatorMetrics(registry), Clock.systemUTC(), namespaces,
+                clusterDomain);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             started.set(false);
             operator.stop();
@@ -48,8 +52,8 @@ public final class GoltOperatorMain {
         }, "golt-operator-shutdown"));
         operator.start();
         started.set(true);
-        LOG.info("golt operator started: namespaces={}, api={}, health/metrics on port {}",
-                namespaces.isEmpty() ? "all" : namespaces, client.getMasterUrl(), http.port());
+        LOG.info("golt operator started: namespaces={}, api={}, cluster domain {}, health/metrics on port {}",
+                namespaces.isEmpty() ? "all" : namespaces, client.getMasterUrl(), clusterDomain, http.port());
         Thread.currentThread().join();
     }
 

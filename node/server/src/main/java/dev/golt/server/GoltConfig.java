@@ -20,6 +20,10 @@ public interface GoltConfig {
 
     Optional<String> initialMembers();
 
+    /** {@code new} (a fresh node may bootstrap) or {@code existing} (it waits to be added); etcd's flag. */
+    @WithDefault("new")
+    String initialClusterState();
+
     Raft raft();
 
     Snapshot snapshot();

@@ -1,5 +1,6 @@
 package dev.golt.server;
 
+import dev.golt.server.node.NodeSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,13 +12,15 @@ import java.util.Map;
  */
 public final class NodeFlags {
 
-    static final List<String> FLAGS = List.of("id", "address", "http", "peers", "data", "advertise", "initial-members");
+    static final List<String> FLAGS = List.of("id", "address", "http", "peers", "data", "advertise", "initial-members",
+            "initial-cluster-state");
 
     public static final String USAGE = """
             usage: golt-node --id ID --address HOST:PORT [--http HOST:PORT] [--peers ID=HOST:PORT,...]
                              [--data DIR] [--advertise HOST:PORT] [--initial-members ID,ID,...]
+                             [--initial-cluster-state new|existing]
             Every flag can also be given as an environment variable: GOLT_ID, GOLT_ADDRESS, GOLT_HTTP,
-            GOLT_PEERS, GOLT_DATA, GOLT_ADVERTISE, GOLT_INITIAL_MEMBERS.""";
+            GOLT_PEERS, GOLT_DATA, GOLT_ADVERTISE, GOLT_INITIAL_MEMBERS, GOLT_INITIAL_CLUSTER_STATE.""";
 
     private NodeFlags() {}
 
@@ -68,6 +71,8 @@ public final class NodeFlags {
                     HostPort.parse(e.getValue(), "--advertise");
                     props.put("golt.advertise", e.getValue());
                 }
+                case "initial-cluster-state" -> props.put("golt.initial-cluster-state",
+                        NodeSettings.InitialClusterState.parse(e.getValue()).name().toLowerCase(java.util.Locale.ROOT));
                 default -> props.put("golt." + e.getKey(), e.getValue());
             }
         }

@@ -62,6 +62,7 @@ public class NodeHolder {
                 Path.of(c.data().orElse("/tmp/golt-" + id)), initial, r.tickMs(), r.electionTicksMin(),
                 r.electionTicksMax(), r.heartbeatTicks(), c.snapshot().thresholdEntries(), c.snapshot().keepEntries(),
                 c.wal().fsync(), c.limits().maxKeyBytes(), c.limits().maxValueBytes(), c.requestTimeoutMs(),
-                r.maxMessageBytes(), c.readyMaxLag(), c.promoteMaxLag());
+                r.maxMessageBytes(), c.readyMaxLag(), c.promoteMaxLag(),
+                NodeSettings.InitialClusterState.parse(c.initialClusterState()));
     }
 }

@@ -42,4 +42,14 @@ class NodeFlagsTest {
         assertThat(NodeFlags.parsePeers("")).isEmpty();
         assertThatThrownBy(() -> NodeFlags.parsePeers("=h:1")).hasMessageContaining("empty id");
     }
+
+    @Test
+    void initialClusterStateComesFromTheFlagOrTheEnvironmentAndRefusesOtherValues() {
+        assertThat(NodeFlags.toProperties(new String[] {"--initial-cluster-state", "existing"}, Map.of()))
+                .containsEntry("golt.initial-cluster-state", "existing");
+        assertThat(NodeFlags.toProperties(new String[0], Map.of("GOLT_INITIAL_CLUSTER_STATE", "NEW")))
+                .containsEntry("golt.initial-cluster-state", "new");
+        assertThatThrownBy(() -> NodeFlags.toProperties(new String[] {"--initial-cluster-state=maybe"}, Map.of()))
+                .hasMessageContaining("expected new or existing");
+    }
 }

@@ -6,12 +6,22 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
+/** What the user asks for; the schema rules here are checked by the API server before the operator sees them. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "(has(self.storage) && has(self.storage.size) ? self.storage.size : '1Gi')"
+        + " == (has(oldSelf.storage) && has(oldSelf.storage.size) ? oldSelf.storage.size : '1Gi')",
+        message = "spec.storage.size cannot be changed after creation (StatefulSet claim templates are immutable)")
+@ValidationRule(value = "(has(self.storage) && has(self.storage.storageClassName) ? self.storage.storageClassName : '')"
+        + " == (has(oldSelf.storage) && has(oldSelf.storage.storageClassName) ? oldSelf.storage.storageClassName : '')",
+        message = "spec.storage.storageClassName cannot be changed after creation (StatefulSet claim templates are immutable)")
 public class GoltClusterSpec {
 
-    @Required
+    @SpecReplicas
+    @Default("3")
     @Min(1)
     @Max(9)
     @JsonPropertyDescription("Number of Raft members (1..9); odd numbers are recommended.")

@@ -3,10 +3,9 @@ package dev.golt.operator.dependent;
 import dev.golt.operator.crd.GoltCluster;
 import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 
 /** The Service clients use. */
-public class ClientServiceDependent extends CRUDKubernetesDependentResource<Service, GoltCluster> {
+public class ClientServiceDependent extends ManagedDependent<Service> {
 
     public ClientServiceDependent() {
         super(Service.class);
@@ -15,11 +14,5 @@ public class ClientServiceDependent extends CRUDKubernetesDependentResource<Serv
     @Override
     protected Service desired(GoltCluster primary, Context<GoltCluster> context) {
         return DesiredState.from(context).model().generateClientService();
-    }
-
-    /** Plain create/update: the fabric8 mock API server used in tests and e2e has no server-side apply. */
-    @Override
-    protected boolean useSSA(Context<GoltCluster> context) {
-        return false;
     }
 }

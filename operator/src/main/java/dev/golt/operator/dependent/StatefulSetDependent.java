@@ -3,10 +3,9 @@ package dev.golt.operator.dependent;
 import dev.golt.operator.crd.GoltCluster;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 
-/** The members' StatefulSet. */
-public class StatefulSetDependent extends CRUDKubernetesDependentResource<StatefulSet, GoltCluster> {
+/** The members' StatefulSet; an existing one keeps its claim templates (immutable on the API server). */
+public class StatefulSetDependent extends ManagedDependent<StatefulSet> {
 
     public StatefulSetDependent() {
         super(StatefulSet.class);
@@ -15,12 +14,7 @@ public class StatefulSetDependent extends CRUDKubernetesDependentResource<Statef
     @Override
     protected StatefulSet desired(GoltCluster primary, Context<GoltCluster> context) {
         DesiredState desired = DesiredState.from(context);
-        return desired.model().generateStatefulSet(desired.statefulSetReplicas(), desired.initialMembers());
-    }
-
-    /** Plain create/update: the fabric8 mock API server used in tests and e2e has no server-side apply. */
-    @Override
-    protected boolean useSSA(Context<GoltCluster> context) {
-        return false;
+        return desired.model().generateStatefulSet(desired.statefulSetReplicas(), desired.initialMembers(),
+                desired.existingClaimTemplates());
     }
 }

@@ -25,10 +25,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +35,8 @@ import java.util.stream.IntStream;
 /**
  * The desired Kubernetes objects of one GoltCluster, computed without any server (Strimzi's
  * {@code KafkaCluster} idea): every {@code generateX()} is a pure function of the custom resource
- * and the few facts the reconciler passes in (the StatefulSet size and the bootstrap members).
+ * and the few facts the reconciler passes in (the StatefulSet size, the bootstrap members, whether
+ * the cluster has formed, the claim templates of an existing StatefulSet).
  */
 public final class GoltClusterModel {
 
@@ -57,16 +54,31 @@ public final class GoltClusterModel {
     public static final String LABEL_INSTANCE = "app.kubernetes.io/instance";
     public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String LABEL_COMPONENT = "app.kubernetes.io/component";
-    public static final String ANNOTATION_CONFIG_HASH = "golt.dev/config-hash";
     public static final String ANNOTATION_INITIAL_MEMBERS = "golt.dev/initial-members";
+    public static final String MANAGED_BY = "golt-operator";
+    /** Selects every object the operator creates; its informers watch only these. */
+    public static final String MANAGED_BY_SELECTOR = LABEL_MANAGED_BY + "=" + MANAGED_BY;
+    public static final String DEFAULT_CLUSTER_DOMAIN = "cluster.local";
+    /** Key of the bootstrap ConfigMap the kubelet reads into GOLT_INITIAL_CLUSTER_STATE at each container start. */
+    public static final String BOOTSTRAP_KEY = "initial-cluster-state";
+    public static final String STATE_NEW = "new";
+    public static final String STATE_EXISTING = "existing";
+    public static final String TMP_VOLUME = "tmp";
 
     private final GoltCluster cluster;
     private final GoltClusterSpec spec;
     private final String name;
     private final String namespace;
+    private final String clusterDomain;
 
     public GoltClusterModel(GoltCluster cluster) {
+        this(cluster, DEFAULT_CLUSTER_DOMAIN);
+    }
+
+    /** @param clusterDomain the cluster's DNS domain (kubelet {@code --cluster-domain}), e.g. cluster.local */
+    public GoltClusterModel(GoltCluster cluster, String clusterDomain) {
         this.cluster = cluster;
+        this.clusterDomain = clusterDomain;
         this.spec = cluster.getSpec();
         this.name = cluster.getMetadata().getName();
         this.namespace = cluster.getMetadata().getNamespace();
@@ -96,8 +108,8 @@ public final class GoltClusterModel {
         return name;
     }
 
-    public String configMapName() {
-        return name + "-config";
+    public String bootstrapConfigMapName() {
+        return name + "-bootstrap";
     }
 
     public String podDisruptionBudgetName() {
@@ -127,7 +139,7 @@ public final class GoltClusterModel {
 
     /** Stable DNS name of a member through the headless Service. */
     public String memberHost(String memberId) {
-        return memberId + "." + headlessServiceName() + "." + namespace + ".svc.cluster.local";
+        return memberId + "." + headlessServiceName() + "." + namespace + ".svc." + clusterDomain;
     }
 
     public String raftAddress(String memberId) {
@@ -136,6 +148,12 @@ public final class GoltClusterModel {
 
     public List<String> memberIds(int count) {
         return IntStream.range(0, count).mapToObj(this::podName).toList();
+    }
+
+    /** The label selector of the member pods as a string (status.selector, for the scale subresource). */
+    public String selectorString() {
+        return selectorLabels().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
     }
 
     public Map<String, String> selectorLabels() {
@@ -148,7 +166,7 @@ public final class GoltClusterModel {
     public Map<String, String> labels() {
         Map<String, String> labels = selectorLabels();
         labels.put(LABEL_COMPONENT, "node");
-        labels.put(LABEL_MANAGED_BY, "golt-operator");
+        labels.put(LABEL_MANAGED_BY, MANAGED_BY);
         return labels;
     }
 
@@ -172,7 +190,7 @@ public final class GoltClusterModel {
                 .build();
     }
 
-    /** Node tuning as the node's environment variables (NODE-CONTRACT.md), sorted for a stable hash. */
+    /** Node tuning as the node's environment variables (NODE-CONTRACT.md), sorted so the template is stable. */
     public Map<String, String> nodeEnvironment() {
         Map<String, String> env = new TreeMap<>();
         RaftSpec raft = spec.raft;
@@ -198,23 +216,16 @@ public final class GoltClusterModel {
         }
     }
 
-    /** Hash of the node configuration; on the pod template so a config change makes a new revision. */
-    public String configHash() {
-        String text = nodeEnvironment().entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining("\n"));
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    public ConfigMap generateNodeConfig() {
+    /**
+     * The bootstrap ConfigMap: {@code new} until the operator has seen the cluster formed, then
+     * {@code existing} forever. Pods read it through {@code configMapKeyRef} at every container start,
+     * so a member whose volume is empty after that (regrown, or its disk lost) waits to be added
+     * instead of bootstrapping a second cluster; the pod template does not change, so nothing rolls.
+     */
+    public ConfigMap generateBootstrapConfig(boolean bootstrapped) {
         return new ConfigMapBuilder()
-                .withMetadata(metadata(configMapName()))
-                .withData(nodeEnvironment())
+                .withMetadata(metadata(bootstrapConfigMapName()))
+                .withData(Map.of(BOOTSTRAP_KEY, bootstrapped ? STATE_EXISTING : STATE_NEW))
                 .build();
     }
 
@@ -245,12 +256,22 @@ public final class GoltClusterModel {
                 .build();
     }
 
-    /** At most one member voluntarily down at a time: with 3+ voters that never breaks quorum. */
+    /**
+     * Voluntary disruptions may take down only what keeps a quorum: {@code members - quorum}, so 0 for
+     * one or two members (every eviction refused), 1 for three or four, 2 for five. Unhealthy pods may
+     * always be evicted: they serve nobody, and a drain must not wait on a crash-looping member.
+     */
+    public int maxUnavailable() {
+        int members = replicas();
+        return members - (members / 2 + 1);
+    }
+
     public PodDisruptionBudget generatePodDisruptionBudget() {
         return new PodDisruptionBudgetBuilder()
                 .withMetadata(metadata(podDisruptionBudgetName()))
                 .withNewSpec()
-                    .withMaxUnavailable(new IntOrString(1))
+                    .withMaxUnavailable(new IntOrString(maxUnavailable()))
+                    .withUnhealthyPodEvictionPolicy("AlwaysAllow")
                     .withNewSelector().withMatchLabels(selectorLabels()).endSelector()
                 .endSpec()
                 .build();
@@ -268,10 +289,20 @@ public final class GoltClusterModel {
      * @param initialMembers the ids that bootstrapped the cluster (fixed at creation)
      */
     public StatefulSet generateStatefulSet(int statefulSetReplicas, List<String> initialMembers) {
+        return generateStatefulSet(statefulSetReplicas, initialMembers, null);
+    }
+
+    /**
+     * @param existingClaimTemplates the claim templates of the StatefulSet as it exists, kept as they
+     *     are: the API server refuses (422) any update that changes them, which would stop every
+     *     later step; null when there is no StatefulSet yet
+     */
+    public StatefulSet generateStatefulSet(int statefulSetReplicas, List<String> initialMembers,
+                                           List<PersistentVolumeClaim> existingClaimTemplates) {
         String initial = String.join(",", initialMembers);
         String peers = initialMembers.stream().map(id -> id + "=" + raftAddress(id)).collect(Collectors.joining(","));
         Map<String, String> podAnnotations = new TreeMap<>();
-        podAnnotations.put(ANNOTATION_CONFIG_HASH, configHash());
+        // The value, whatever it is, is part of the template: a new value is a new revision, rolled once.
         String restart = annotation(GoltCluster.ANNOTATION_RESTART);
         if (restart != null) {
             podAnnotations.put(GoltCluster.ANNOTATION_RESTART, restart);
@@ -290,11 +321,13 @@ public final class GoltClusterModel {
                         .withNewMetadata().withLabels(labels()).withAnnotations(podAnnotations).endMetadata()
                         .withNewSpec()
                             .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
+                            // PodSecurity "restricted": non-root, no privilege escalation, no capabilities, RuntimeDefault seccomp.
                             .withNewSecurityContext()
                                 .withRunAsNonRoot(true)
                                 .withRunAsUser(NODE_UID)
                                 .withRunAsGroup(NODE_UID)
                                 .withFsGroup(NODE_UID)
+                                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                             .endSecurityContext()
                             .withNewAffinity().withNewPodAntiAffinity()
                                 .addNewPreferredDuringSchedulingIgnoredDuringExecution()
@@ -310,18 +343,28 @@ public final class GoltClusterModel {
                                 .withImage(spec.image)
                                 .withImagePullPolicy(spec.imagePullPolicy == null ? "IfNotPresent" : spec.imagePullPolicy.name())
                                 .withArgs(args())
-                                .withEnv(downwardApiEnv(initial, peers))
-                                .addNewEnvFrom().withNewConfigMapRef().withName(configMapName()).endConfigMapRef().endEnvFrom()
+                                .withEnv(environment(initial, peers))
+                                .withNewSecurityContext()
+                                    .withAllowPrivilegeEscalation(false)
+                                    .withReadOnlyRootFilesystem(true)
+                                    .withRunAsNonRoot(true)
+                                    .withNewCapabilities().withDrop("ALL").endCapabilities()
+                                    .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                                .endSecurityContext()
                                 .addNewPort().withName("raft").withContainerPort(RAFT_PORT).withProtocol("TCP").endPort()
                                 .addNewPort().withName("http").withContainerPort(HTTP_PORT).withProtocol("TCP").endPort()
                                 .withReadinessProbe(probe("/q/health/ready", 5, 3))
                                 .withLivenessProbe(probe("/q/health/live", 30, 6))
                                 .withResources(spec.resources == null ? new ResourceRequirements() : spec.resources)
                                 .addNewVolumeMount().withName(DATA_VOLUME).withMountPath(DATA_PATH).endVolumeMount()
+                                // The root filesystem is read-only; the JVM and Quarkus still write to /tmp.
+                                .addNewVolumeMount().withName(TMP_VOLUME).withMountPath("/tmp").endVolumeMount()
                             .endContainer()
+                            .addNewVolume().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().endVolume()
                         .endSpec()
                     .endTemplate()
-                    .withVolumeClaimTemplates(volumeClaimTemplate())
+                    .withVolumeClaimTemplates(existingClaimTemplates == null || existingClaimTemplates.isEmpty()
+                            ? List.of(volumeClaimTemplate()) : existingClaimTemplates)
                 .endSpec()
                 .build();
     }
@@ -331,19 +374,29 @@ public final class GoltClusterModel {
                 "--id", "$(POD_NAME)",
                 "--address", "$(POD_IP):" + RAFT_PORT,
                 "--http", "$(POD_IP):" + HTTP_PORT,
-                "--advertise", "$(POD_NAME)." + headlessServiceName() + ".$(POD_NAMESPACE).svc.cluster.local:" + RAFT_PORT,
+                "--advertise", "$(POD_NAME)." + headlessServiceName() + ".$(POD_NAMESPACE).svc." + clusterDomain + ":" + RAFT_PORT,
                 "--peers", "$(GOLT_CLUSTER_PEERS)",
                 "--initial-members", "$(GOLT_CLUSTER_INITIAL_MEMBERS)",
                 "--data", DATA_PATH);
     }
 
-    private static List<EnvVar> downwardApiEnv(String initialMembers, String peers) {
-        return List.of(
+    /**
+     * Downward API, peers, the bootstrap state and the tuning. The tuning is literal values in the
+     * template, not a ConfigMap: a crash-restart must not pick up new settings before the controlled
+     * roll does. The bootstrap state is the one value read at each container start, on purpose.
+     */
+    private List<EnvVar> environment(String initialMembers, String peers) {
+        List<EnvVar> env = new java.util.ArrayList<>(List.of(
                 fieldRef("POD_NAME", "metadata.name"),
                 fieldRef("POD_NAMESPACE", "metadata.namespace"),
                 fieldRef("POD_IP", "status.podIP"),
                 new EnvVarBuilder().withName("GOLT_CLUSTER_PEERS").withValue(peers).build(),
-                new EnvVarBuilder().withName("GOLT_CLUSTER_INITIAL_MEMBERS").withValue(initialMembers).build());
+                new EnvVarBuilder().withName("GOLT_CLUSTER_INITIAL_MEMBERS").withValue(initialMembers).build(),
+                new EnvVarBuilder().withName("GOLT_INITIAL_CLUSTER_STATE").withNewValueFrom()
+                        .withNewConfigMapKeyRef().withName(bootstrapConfigMapName()).withKey(BOOTSTRAP_KEY)
+                        .withOptional(false).endConfigMapKeyRef().endValueFrom().build()));
+        nodeEnvironment().forEach((key, value) -> env.add(new EnvVarBuilder().withName(key).withValue(value).build()));
+        return env;
     }
 
     private static EnvVar fieldRef(String name, String path) {
@@ -361,7 +414,8 @@ public final class GoltClusterModel {
                 .build();
     }
 
-    private PersistentVolumeClaim volumeClaimTemplate() {
+    /** The claim template the spec asks for (an existing StatefulSet keeps its own). */
+    public PersistentVolumeClaim volumeClaimTemplate() {
         StorageSpec storage = spec.storage;
         String size = storage == null || storage.size == null ? DEFAULT_STORAGE_SIZE : storage.size;
         return new PersistentVolumeClaimBuilder()

@@ -20,8 +20,21 @@ public final class SpecValidator {
     public static final String REASON_INVALID_STORAGE_SIZE = "InvalidStorageSize";
     public static final String REASON_UNKNOWN_STORAGE_CLASS = "UnknownStorageClass";
     public static final String REASON_INVALID_RAFT_TUNING = "InvalidRaftTuning";
+    public static final String REASON_INVALID_NAME = "InvalidName";
+    /** Longest name whose StatefulSet revision label (name + "-" + 10 characters) fits in 63. */
+    public static final int MAX_NAME_LENGTH = 52;
+    private static final java.util.regex.Pattern DNS_1035 = java.util.regex.Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
 
     private SpecValidator() {
+    }
+
+    /** The CRD's name rules, again for objects that reached the operator through an older CRD. */
+    public static java.util.Optional<SpecProblem> validateName(String name) {
+        if (name == null || name.length() > MAX_NAME_LENGTH || !DNS_1035.matcher(name).matches()) {
+            return java.util.Optional.of(SpecProblem.blocking(REASON_INVALID_NAME, "metadata.name " + name
+                    + " must be a DNS-1035 label of at most " + MAX_NAME_LENGTH + " characters"));
+        }
+        return java.util.Optional.empty();
     }
 
     public static List<SpecProblem> validate(GoltClusterSpec spec, Predicate<String> storageClassExists) {
@@ -31,7 +44,8 @@ public final class SpecValidator {
             return problems;
         }
         Integer replicas = spec.replicas;
-        if (replicas == null || replicas < 1 || replicas > 9) {
+        // Absent means the CRD default (3).
+        if (replicas != null && (replicas < 1 || replicas > 9)) {
             problems.add(SpecProblem.blocking(REASON_REPLICAS_OUT_OF_RANGE,
                     "spec.replicas must be between 1 and 9 (scaling to 0 would destroy the quorum), got " + replicas));
         } else if (replicas % 2 == 0) {

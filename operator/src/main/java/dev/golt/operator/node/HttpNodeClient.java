@@ -14,9 +14,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link NodeClient} over {@code java.net.http}. Every request has a timeout; requests are retried
- * a few times on connection errors and on 503 (no leader yet), never on 504 (outcome unknown: the
- * reconciler re-reads the state instead of repeating a write blindly).
+ * {@link NodeClient} over {@code java.net.http}. Every request has a short timeout, so one
+ * unreachable cluster cannot hold a reconciliation thread for long. Retries only where repeating
+ * is known to be harmless: reads ({@code GET}) on any failure, and every request on 503 (the node
+ * says "not applied") or when the connection was never established. An admin call
+ * (add/remove member, transfer, snapshot) whose request may have reached the node - a timeout
+ * waiting for the answer, a reset, a 504 - is never repeated: the next reconciliation re-reads the
+ * cluster and decides again.
  */
 public final class HttpNodeClient implements NodeClient {
 
@@ -35,7 +39,7 @@ public final class HttpNodeClient implements NodeClient {
     }
 
     public static HttpNodeClient defaults() {
-        return new HttpNodeClient(Duration.ofSeconds(2), Duration.ofSeconds(10), 3, Duration.ofMillis(200));
+        return new HttpNodeClient(Duration.ofSeconds(1), Duration.ofSeconds(5), 3, Duration.ofMillis(200));
     }
 
     @Override
@@ -107,6 +111,9 @@ public final class HttpNodeClient implements NodeClient {
                 }
             } catch (IOException e) {
                 last = new NodeException(method + " " + uri + " failed: " + e, 0, e);
+                if (!"GET".equals(method) && !neverSent(e)) {
+                    throw last;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new NodeException(method + " " + uri + " interrupted", 0, e);
@@ -114,6 +121,12 @@ public final class HttpNodeClient implements NodeClient {
             sleep(backoff.multipliedBy(attempt));
         }
         throw last;
+    }
+
+    /** The request cannot have reached the node: no connection was made. */
+    static boolean neverSent(IOException e) {
+        return e instanceof java.net.ConnectException || e instanceof java.net.http.HttpConnectTimeoutException
+                || e.getCause() instanceof java.net.ConnectException;
     }
 
     private static void sleep(Duration duration) {

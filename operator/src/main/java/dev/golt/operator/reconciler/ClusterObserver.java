@@ -10,11 +10,18 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads the StatefulSet and pods from the API server and each node's {@code /status} over HTTP. */
+/**
+ * Reads the StatefulSet and pods from the API server and each node's {@code /status} over HTTP,
+ * all nodes at once (one virtual thread each), so a black-holed pod costs one timeout per pass,
+ * not one per pod.
+ */
 public final class ClusterObserver {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterObserver.class);
@@ -29,9 +36,13 @@ public final class ClusterObserver {
         this.endpoints = endpoints;
     }
 
-    /** Default node endpoint: the pod IP and the node HTTP port. */
+    /** Default node endpoint: the pod IP (bracketed when it is IPv6) and the node HTTP port. */
     public static Function<Pod, URI> podIpEndpoints(int port) {
-        return pod -> URI.create("http://" + pod.getStatus().getPodIP() + ":" + port);
+        return pod -> URI.create("http://" + hostOf(pod.getStatus().getPodIP()) + ":" + port);
+    }
+
+    static String hostOf(String ip) {
+        return ip.contains(":") && !ip.startsWith("[") ? "[" + ip + "]" : ip;
     }
 
     public ClusterState observe(GoltClusterModel model) {
@@ -39,19 +50,24 @@ public final class ClusterObserver {
                 .withName(model.statefulSetName()).get();
         Map<String, Pod> pods = new HashMap<>();
         for (Pod pod : client.pods().inNamespace(model.namespace()).withLabels(model.selectorLabels()).list().getItems()) {
-            if (model.ordinalOf(pod.getMetadata().getName()) >= 0 && pod.getMetadata().getDeletionTimestamp() == null) {
+            // Terminating pods too: a draining node still answers, and may still be the leader.
+            if (model.ordinalOf(pod.getMetadata().getName()) >= 0) {
                 pods.put(pod.getMetadata().getName(), pod);
             }
         }
-        Map<String, NodeStatus> statuses = new HashMap<>();
-        for (Pod pod : pods.values()) {
-            if (pod.getStatus() == null || pod.getStatus().getPodIP() == null) {
-                continue;
-            }
-            try {
-                statuses.put(pod.getMetadata().getName(), nodes.status(endpoints.apply(pod)));
-            } catch (NodeException e) {
-                LOG.debug("node {} did not answer /status: {}", pod.getMetadata().getName(), e.getMessage());
+        Map<String, NodeStatus> statuses = new ConcurrentHashMap<>();
+        try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Pod pod : pods.values()) {
+                if (pod.getStatus() == null || pod.getStatus().getPodIP() == null) {
+                    continue;
+                }
+                calls.submit(() -> {
+                    try {
+                        statuses.put(pod.getMetadata().getName(), nodes.status(endpoints.apply(pod)));
+                    } catch (NodeException e) {
+                        LOG.debug("node {} did not answer /status: {}", pod.getMetadata().getName(), e.getMessage());
+                    }
+                });
             }
         }
         return new ClusterState(model, statefulSet, pods, statuses, endpoints);

@@ -16,8 +16,9 @@ import java.util.stream.Collectors;
 
 /**
  * What the operator observed of one cluster in one reconciliation: the StatefulSet, the member pods
- * and each node's own {@code /status} (absent when the node did not answer). Immutable; every
- * decision of the membership step, the roller and the status is a function of it.
+ * (terminating ones included: a draining node still answers and may still lead) and each node's own
+ * {@code /status} (absent when the node did not answer). Immutable; every decision of the membership
+ * step, the roller and the status is a function of it.
  */
 public record ClusterState(GoltClusterModel model, StatefulSet statefulSet, Map<String, Pod> pods,
                            Map<String, NodeStatus> statuses, Function<Pod, URI> endpoints) {
@@ -55,9 +56,21 @@ public record ClusterState(GoltClusterModel model, StatefulSet statefulSet, Map<
         return voters / 2 + 1;
     }
 
+    /** The pod is being deleted (has a deletionTimestamp). */
+    public boolean terminating(String id) {
+        Pod pod = pods.get(id);
+        return pod != null && pod.getMetadata().getDeletionTimestamp() != null;
+    }
+
+    /** Pods that are not being deleted. */
+    public List<String> runningPodIds() {
+        return pods.keySet().stream().filter(id -> !terminating(id)).sorted().toList();
+    }
+
+    /** Ready and not terminating: a pod on its way out is about to be down, whatever its condition says. */
     public boolean podReady(String id) {
         Pod pod = pods.get(id);
-        return pod != null && pod.getStatus() != null && pod.getStatus().getConditions() != null
+        return pod != null && !terminating(id) && pod.getStatus() != null && pod.getStatus().getConditions() != null
                 && pod.getStatus().getConditions().stream()
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
@@ -91,18 +104,40 @@ public record ClusterState(GoltClusterModel model, StatefulSet statefulSet, Map<
         return statefulSet == null || statefulSet.getStatus() == null ? null : statefulSet.getStatus().getUpdateRevision();
     }
 
-    public boolean podUpToDate(String id) {
-        Pod pod = pods.get(id);
-        if (pod == null) {
+    /**
+     * The StatefulSet controller has processed the latest template ({@code status.observedGeneration}
+     * caught up with {@code metadata.generation}), so {@code status.updateRevision} is the revision
+     * of the spec the operator last wrote. {@code currentRevision} is not consulted: with
+     * {@code OnDelete} the controller does not advance it when pods are replaced.
+     */
+    public boolean statefulSetSettled() {
+        if (statefulSet == null || statefulSet.getStatus() == null || updateRevision() == null) {
             return false;
         }
+        Long generation = statefulSet.getMetadata().getGeneration();
+        Long observed = statefulSet.getStatus().getObservedGeneration();
+        return generation == null || (observed != null && observed >= generation);
+    }
+
+    /**
+     * The pod runs the StatefulSet's update revision. Only the revision counts: the restart
+     * annotation's value is in the template, so a new value is a new revision and is rolled once.
+     */
+    public boolean podUpToDate(String id) {
+        Pod pod = pods.get(id);
         String revision = updateRevision();
+        if (pod == null || revision == null) {
+            return false;
+        }
         Map<String, String> labels = pod.getMetadata().getLabels();
-        boolean revisionMatches = revision == null || (labels != null && revision.equals(labels.get(REVISION_LABEL)));
-        Map<String, String> annotations = pod.getMetadata().getAnnotations();
-        boolean restartRequested = annotations != null
-                && "true".equalsIgnoreCase(annotations.get(dev.golt.operator.crd.GoltCluster.ANNOTATION_RESTART));
-        return revisionMatches && !restartRequested;
+        return labels != null && revision.equals(labels.get(REVISION_LABEL));
+    }
+
+    /** Every running pod of the StatefulSet's size runs the update revision of a settled StatefulSet. */
+    public boolean rolledOut() {
+        List<String> expected = model.memberIds(statefulSetReplicas());
+        return statefulSetSettled() && expected.stream().allMatch(id -> pods.containsKey(id) && !terminating(id)
+                && podUpToDate(id));
     }
 
     /** Image of the node container of a pod, or null. */

@@ -7,12 +7,13 @@ import dev.golt.operator.crd.MemberStatus;
 import dev.golt.operator.dependent.ClientServiceDependent;
 import dev.golt.operator.dependent.DesiredState;
 import dev.golt.operator.dependent.HeadlessServiceDependent;
-import dev.golt.operator.dependent.NodeConfigDependent;
+import dev.golt.operator.dependent.BootstrapConfigDependent;
 import dev.golt.operator.dependent.PodDisruptionBudgetDependent;
 import dev.golt.operator.dependent.StatefulSetDependent;
 import dev.golt.operator.model.GoltClusterModel;
 import dev.golt.operator.model.SpecProblem;
 import dev.golt.operator.model.SpecValidator;
+import dev.golt.operator.model.StorageDrift;
 import dev.golt.operator.node.NodeClient;
 import dev.golt.operator.node.NodeStatus;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -48,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * validate → dependents → membership → rolling restart → snapshots → status. A step that changes
  * something or waits for the cluster ends the changing part of this pass; the status is always
  * written, from the nodes' own {@code /status} answers. Invalid specs and pause skip every change.
+ *
+ * <p>Not synchronized: JOSDK never runs two reconciliations of the same resource at once, and
+ * different clusters must not wait on each other (one whose pods are black-holed would stall all).
  */
 public class GoltClusterReconciler implements Reconciler<GoltCluster> {
 
@@ -66,38 +70,42 @@ public class GoltClusterReconciler implements Reconciler<GoltCluster> {
     private final StatefulSetDependent statefulSet = new StatefulSetDependent();
     private final HeadlessServiceDependent headlessService = new HeadlessServiceDependent();
     private final ClientServiceDependent clientService = new ClientServiceDependent();
-    private final NodeConfigDependent nodeConfig = new NodeConfigDependent();
+    private final BootstrapConfigDependent bootstrapConfig = new BootstrapConfigDependent();
+    private final String clusterDomain;
     private final PodDisruptionBudgetDependent podDisruptionBudget = new PodDisruptionBudgetDependent();
 
     public GoltClusterReconciler(KubernetesClient client, NodeClient nodes, Function<Pod, URI> endpoints,
                                  OperatorMetrics metrics, Clock clock) {
+        this(client, nodes, endpoints, metrics, clock, GoltClusterModel.DEFAULT_CLUSTER_DOMAIN);
+    }
+
+    /** @param clusterDomain the cluster's DNS domain, used in the members' stable addresses */
+    public GoltClusterReconciler(KubernetesClient client, NodeClient nodes, Function<Pod, URI> endpoints,
+                                 OperatorMetrics metrics, Clock clock, String clusterDomain) {
         this.client = client;
+        this.clusterDomain = clusterDomain;
         this.observer = new ClusterObserver(client, nodes, endpoints);
         this.membership = new MembershipStep(nodes, metrics::membershipChanged);
         this.metrics = metrics;
         this.clock = clock;
         this.snapshots = new SnapshotStep(nodes, clock);
-        this.roller = new GoltRoller(nodes, this::deletePodOf, clock, metrics::podRestarted);
-    }
-
-    private void deletePodOf(String namespace, String podName) {
-        client.pods().inNamespace(namespace).withName(podName).delete();
+        this.roller = new GoltRoller(nodes, new KubernetesPodRestarter(client), clock, metrics::podRestarted);
     }
 
     /** Every kind the dependents manage; {@code RbacRequirementsTest} checks them against the RBAC file. */
     public List<Class<?>> dependentResourceTypes() {
         return Arrays.asList(statefulSet.resourceType(), headlessService.resourceType(), clientService.resourceType(),
-                nodeConfig.resourceType(), podDisruptionBudget.resourceType());
+                bootstrapConfig.resourceType(), podDisruptionBudget.resourceType());
     }
 
     @Override
     public List<EventSource<?, GoltCluster>> prepareEventSources(EventSourceContext<GoltCluster> context) {
         List<EventSource<?, GoltCluster>> sources = new ArrayList<>(EventSourceUtils.dependentEventSources(context,
-                statefulSet, headlessService, clientService, nodeConfig, podDisruptionBudget));
+                statefulSet, headlessService, clientService, bootstrapConfig, podDisruptionBudget));
         // Pods are owned by the StatefulSet, not the cluster: map them back by the instance label.
         sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, GoltCluster.class)
                 .withName("pods")
-                .withLabelSelector(GoltClusterModel.LABEL_MANAGED_BY + "=golt-operator")
+                .withLabelSelector(GoltClusterModel.MANAGED_BY_SELECTOR)
                 .withSecondaryToPrimaryMapper(pod -> {
                     String instance = pod.getMetadata().getLabels().get(GoltClusterModel.LABEL_INSTANCE);
                     return instance == null ? Set.of() : Set.of(new ResourceID(instance, pod.getMetadata().getNamespace()));
@@ -107,17 +115,20 @@ public class GoltClusterReconciler implements Reconciler<GoltCluster> {
     }
 
     @Override
-    public synchronized UpdateControl<GoltCluster> reconcile(GoltCluster cluster, Context<GoltCluster> context) {
-        GoltClusterModel model = new GoltClusterModel(cluster);
+    public UpdateControl<GoltCluster> reconcile(GoltCluster cluster, Context<GoltCluster> context) {
+        GoltClusterModel model = new GoltClusterModel(cluster, clusterDomain);
         GoltClusterStatus previous = cluster.getStatus() == null ? new GoltClusterStatus() : cluster.getStatus();
         GoltClusterStatus status = copy(previous);
         long generation = cluster.getMetadata().getGeneration() == null ? 0 : cluster.getMetadata().getGeneration();
 
-        List<SpecProblem> problems = SpecValidator.validate(cluster.getSpec(), this::storageClassExists);
+        List<SpecProblem> problems = new ArrayList<>(SpecValidator.validate(cluster.getSpec(), this::storageClassExists));
         ClusterState state = observer.observe(model);
         if (status.initialMembers == null || status.initialMembers.isEmpty()) {
             status.initialMembers = initialMembers(state, model);
         }
+        status.bootstrapped = Bootstrap.formed(previous.bootstrapped, status.initialMembers, state) ? true : null;
+        StorageDrift.of(model, state.statefulSet()).ifPresent(problems::add);
+        SpecValidator.validateName(model.name()).ifPresent(problems::add);
 
         StepResult outcome;
         List<SpecProblem> blocking = problems.stream().filter(SpecProblem::blocking).toList();
@@ -162,8 +173,11 @@ public class GoltClusterReconciler implements Reconciler<GoltCluster> {
     private StepResult applyChanges(GoltCluster cluster, Context<GoltCluster> context, GoltClusterModel model,
                                     ClusterState state, GoltClusterStatus status) {
         int desired = model.replicas();
-        new DesiredState(model, MembershipStep.statefulSetReplicas(state, desired), status.initialMembers).putInto(context);
-        nodeConfig.reconcile(cluster, context);
+        new DesiredState(model, MembershipStep.statefulSetReplicas(state, desired), status.initialMembers,
+                Boolean.TRUE.equals(status.bootstrapped),
+                state.statefulSet() == null ? null : state.statefulSet().getSpec().getVolumeClaimTemplates())
+                .putInto(context);
+        bootstrapConfig.reconcile(cluster, context);
         headlessService.reconcile(cluster, context);
         clientService.reconcile(cluster, context);
         if (model.podDisruptionBudgetEnabled()) {
@@ -178,7 +192,7 @@ public class GoltClusterReconciler implements Reconciler<GoltCluster> {
             return members;
         }
         deleteClaimsOfRemovedMembers(model, state);
-        StepResult roll = roller.roll(state);
+        StepResult roll = roller.roll(state, () -> observer.observe(model));
         if (!roll.isDone()) {
             return roll;
         }
@@ -231,20 +245,19 @@ public class GoltClusterReconciler implements Reconciler<GoltCluster> {
                              List<SpecProblem> problems, long generation) {
         var now = clock.instant();
         status.observedGeneration = generation;
-        status.replicas = state.pods().size();
+        status.replicas = state.runningPodIds().size();
+        status.selector = model.selectorString();
         status.leader = state.leaderId().orElse(null);
         List<NodeStatus.Member> configured = state.members();
         List<MemberStatus> members = new ArrayList<>();
         for (NodeStatus.Member member : configured) {
-            NodeStatus node = state.statuses().get(member.id());
-            members.add(new MemberStatus(member.id(), member.role(), state.healthy(member.id()),
-                    node == null ? null : node.appliedIndex()));
+            members.add(new MemberStatus(member.id(), member.role(), state.healthy(member.id())));
         }
         status.members = members;
         status.readyReplicas = (int) configured.stream().filter(m -> state.healthy(m.id())).count();
         List<String> ids = model.memberIds(model.replicas());
-        boolean allUpToDate = !state.pods().isEmpty() && state.pods().keySet().stream().allMatch(state::podUpToDate);
-        if (allUpToDate) {
+        boolean rolledOut = state.rolledOut();
+        if (rolledOut) {
             status.currentImage = state.pods().keySet().stream().map(state::podImage).filter(Objects::nonNull)
                     .findFirst().orElse(status.currentImage);
         }
@@ -257,17 +270,24 @@ public class GoltClusterReconciler implements Reconciler<GoltCluster> {
                         + (status.leader == null ? ", no leader" : ", leader " + status.leader), generation, now);
         boolean allReady = available && ids.stream().allMatch(state::healthy)
                 && state.voters().size() == ids.size() && configured.size() == ids.size();
-        boolean ready = allReady && outcome.isDone();
+        // Done means the StatefulSet controller saw the latest template and every pod runs it, so
+        // "kubectl wait --for=condition=Ready" after a change returns only when the change is live.
+        boolean ready = allReady && outcome.isDone() && rolledOut;
+        String notRolledOut = rolledOut ? "" : "; waiting for every pod to run the StatefulSet's update revision";
         conditions = Conditions.set(conditions, Conditions.READY, ready,
                 ready ? Conditions.REASON_ALL_MEMBERS_READY : Conditions.REASON_MEMBERS_NOT_READY,
                 status.readyReplicas + " of " + ids.size() + " members ready"
-                        + (outcome.isDone() ? "" : "; " + outcome.message()), generation, now);
+                        + (outcome.isDone() ? notRolledOut : "; " + outcome.message()), generation, now);
         boolean progressing = outcome.kind() == StepResult.Kind.BUSY
                 || (outcome.kind() == StepResult.Kind.BLOCKED && !Conditions.REASON_PAUSED.equals(outcome.reason())
                         && !Conditions.REASON_INVALID_SPEC.equals(outcome.reason()));
-        conditions = Conditions.set(conditions, Conditions.PROGRESSING, progressing,
-                outcome.isDone() ? Conditions.REASON_RECONCILED : outcome.reason(),
-                outcome.isDone() ? "cluster matches the spec" : outcome.message(), generation, now);
+        boolean reconciled = outcome.isDone() && rolledOut;
+        conditions = Conditions.set(conditions, Conditions.PROGRESSING, progressing || (outcome.isDone() && !rolledOut),
+                reconciled ? Conditions.REASON_RECONCILED : outcome.isDone() ? GoltRoller.REASON_WAITING_FOR_STATEFULSET
+                        : outcome.reason(),
+                reconciled ? "cluster matches the spec" : outcome.isDone()
+                        ? "waiting for every pod to run the StatefulSet's update revision" : outcome.message(),
+                generation, now);
         boolean degraded = outcome.kind() == StepResult.Kind.DEGRADED
                 || Conditions.REASON_INVALID_SPEC.equals(outcome.reason())
                 || (!available && !state.pods().isEmpty() && outcome.kind() != StepResult.Kind.BUSY);

@@ -79,7 +79,7 @@ public final class MembershipStep {
             }
             List<String> added = new ArrayList<>();
             for (String id : toAdd) {
-                if (state.endpoint(id).isPresent()) {
+                if (state.endpoint(id).isPresent() && !state.terminating(id)) {
                     nodes.addMember(leaderEndpoint.get(), id, model.raftAddress(id));
                     onChange.accept("added");
                     added.add(id);

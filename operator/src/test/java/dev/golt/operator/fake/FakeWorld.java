@@ -4,7 +4,7 @@ import dev.golt.operator.model.GoltClusterModel;
 import dev.golt.operator.node.NodeException;
 import dev.golt.operator.node.NodeStatus;
 import dev.golt.operator.reconciler.ClusterState;
-import dev.golt.operator.reconciler.PodDeleter;
+import dev.golt.operator.reconciler.PodRestarter;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
@@ -19,12 +19,17 @@ import java.util.TreeMap;
  * Pods, a StatefulSet and a {@link FakeGoltCluster}, without any API server: builds the
  * {@link ClusterState} the way {@code ClusterObserver} does, for injected-state tests.
  */
-public final class FakeWorld implements PodDeleter {
+public final class FakeWorld implements PodRestarter {
 
     public final GoltClusterModel model;
     public final FakeGoltCluster nodes;
     public final Map<String, Pod> pods = new TreeMap<>();
+    /** Pods taken down, by eviction or deletion, in order. */
     public final List<String> deleted = new ArrayList<>();
+    /** How each restart was asked for: "evict kv-0" or "delete kv-0". */
+    public final List<String> restarts = new ArrayList<>();
+    /** The PodDisruptionBudget answers 429 to every eviction. */
+    public boolean budgetRefuses;
     public StatefulSet statefulSet;
     public Instant now = Instant.parse("2026-01-01T01:00:00Z");
 
@@ -56,11 +61,21 @@ public final class FakeWorld implements PodDeleter {
     }
 
     @Override
-    public void delete(String namespace, String podName) {
+    public Outcome restart(Pod pod, boolean throughEviction) {
+        String podName = pod.getMetadata().getName();
+        Pod current = pods.get(podName);
+        if (current == null || !java.util.Objects.equals(current.getMetadata().getUid(), pod.getMetadata().getUid())) {
+            return Outcome.CHANGED;
+        }
+        if (throughEviction && budgetRefuses) {
+            return Outcome.REFUSED_BY_BUDGET;
+        }
+        restarts.add((throughEviction ? "evict " : "delete ") + podName);
         deleted.add(podName);
         nodes.log.add("delete pod " + podName);
         pods.remove(podName);
         nodes.node(podName).up = false;
+        return Outcome.RESTARTED;
     }
 
     public static URI endpoint(Pod pod) {

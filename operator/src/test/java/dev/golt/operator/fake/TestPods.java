@@ -20,6 +20,7 @@ public final class TestPods {
         labels.put("statefulset.kubernetes.io/pod-name", id);
         return new PodBuilder()
                 .withNewMetadata().withName(id).withNamespace(model.namespace()).withLabels(labels)
+                    .withUid(id + "-" + created.toEpochMilli())
                     .withCreationTimestamp(created.toString()).endMetadata()
                 .withNewSpec().addNewContainer().withName(GoltClusterModel.CONTAINER).withImage(model.image())
                     .endContainer().endSpec()

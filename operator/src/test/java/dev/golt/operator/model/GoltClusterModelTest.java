@@ -45,7 +45,7 @@ class GoltClusterModelTest {
         assertThat(model.statefulSetName()).isEqualTo("kv");
         assertThat(model.headlessServiceName()).isEqualTo("kv-headless");
         assertThat(model.clientServiceName()).isEqualTo("kv");
-        assertThat(model.configMapName()).isEqualTo("kv-config");
+        assertThat(model.bootstrapConfigMapName()).isEqualTo("kv-bootstrap");
         assertThat(model.podName(2)).isEqualTo("kv-2");
         assertThat(model.claimName(1)).isEqualTo("data-kv-1");
         assertThat(model.raftAddress("kv-1")).isEqualTo("kv-1.kv-headless.ns.svc.cluster.local:7000");
@@ -60,7 +60,7 @@ class GoltClusterModelTest {
     void everyObjectHasLabelsNamespaceAndAControllerOwnerReference() {
         GoltClusterModel model = model(TestClusters.cluster("kv", 3));
         List<HasMetadata> objects = List.of(model.generateStatefulSet(3, INITIAL), model.generateHeadlessService(),
-                model.generateClientService(), model.generateNodeConfig(), model.generatePodDisruptionBudget());
+                model.generateClientService(), model.generateBootstrapConfig(false), model.generatePodDisruptionBudget());
         for (HasMetadata object : objects) {
             assertThat(object.getMetadata().getNamespace()).isEqualTo("ns");
             assertThat(object.getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", "golt")
@@ -96,7 +96,7 @@ class GoltClusterModelTest {
         assertThat(claim.getSpec().getStorageClassName()).isEqualTo("fast");
         assertThat(claim.getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("5Gi"));
         assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
-        assertThat(container(sts).getVolumeMounts()).singleElement()
+        assertThat(container(sts).getVolumeMounts()).first()
                 .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/var/lib/golt"));
         assertThat(sts.getMetadata().getAnnotations()).containsEntry("golt.dev/initial-members", "kv-0,kv-1,kv-2");
     }
@@ -125,13 +125,12 @@ class GoltClusterModelTest {
                 + "kv-1=kv-1.kv-headless.ns.svc.cluster.local:7000,kv-2=kv-2.kv-headless.ns.svc.cluster.local:7000");
         assertThat(env(c, "GOLT_CLUSTER_INITIAL_MEMBERS")).isEqualTo("kv-0,kv-1,kv-2");
         Map<String, String> fieldRefs = new java.util.HashMap<>();
-        c.getEnv().stream().filter(e -> e.getValueFrom() != null)
+        c.getEnv().stream().filter(e -> e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null)
                 .forEach(e -> fieldRefs.put(e.getName(), e.getValueFrom().getFieldRef().getFieldPath()));
         assertThat(fieldRefs).isEqualTo(Map.of("POD_NAME", "metadata.name", "POD_IP", "status.podIP",
                 "POD_NAMESPACE", "metadata.namespace"));
         // $(VAR) expansion only sees variables defined before the reference: all env precedes args use.
-        assertThat(c.getEnvFrom()).singleElement()
-                .satisfies(e -> assertThat(e.getConfigMapRef().getName()).isEqualTo("kv-config"));
+        assertThat(c.getEnvFrom()).isEmpty();
         assertThat(c.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
                 .containsExactly("raft:7000", "http:8000");
     }
@@ -153,6 +152,85 @@ class GoltClusterModelTest {
         assertThat(security.getRunAsUser()).isEqualTo(10001L);
         assertThat(security.getRunAsGroup()).isEqualTo(10001L);
         assertThat(security.getFsGroup()).isEqualTo(10001L);
+        assertThat(security.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    }
+
+    @Test
+    void theNodeContainerMeetsThePodSecurityRestrictedProfile() {
+        PodSpec pod = model(TestClusters.cluster("kv", 3)).generateStatefulSet(3, INITIAL).getSpec().getTemplate()
+                .getSpec();
+        var security = pod.getContainers().get(0).getSecurityContext();
+        assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(security.getRunAsNonRoot()).isTrue();
+        assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(security.getCapabilities().getAdd()).isEmpty();
+        assertThat(security.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+        assertThat(security.getPrivileged()).isNull();
+        // Read-only root: the JVM's /tmp is an emptyDir; no hostPath or other restricted volume type.
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).extracting(m -> m.getName() + ":" + m.getMountPath())
+                .containsExactly("data:/var/lib/golt", "tmp:/tmp");
+        assertThat(pod.getVolumes()).singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+    }
+
+    @Test
+    void theLongestAllowedNameKeepsEveryGeneratedNameAndLabelWithinSixtyThreeCharacters() {
+        String name = "a".repeat(SpecValidator.MAX_NAME_LENGTH);
+        GoltClusterModel model = model(TestClusters.cluster(name, 9));
+        StatefulSet sts = model.generateStatefulSet(9, model.memberIds(9));
+        List<HasMetadata> objects = List.of(sts, model.generateHeadlessService(), model.generateClientService(),
+                model.generateBootstrapConfig(true), model.generatePodDisruptionBudget());
+        List<String> names = new java.util.ArrayList<>();
+        objects.forEach(o -> names.add(o.getMetadata().getName()));
+        objects.forEach(o -> names.addAll(o.getMetadata().getLabels().values()));
+        names.addAll(sts.getSpec().getTemplate().getMetadata().getLabels().values());
+        for (int i = 0; i < 9; i++) {
+            names.add(model.podName(i));
+            names.add(model.claimName(i));
+        }
+        // The StatefulSet controller labels pods with name + "-" + a hash of up to 10 characters.
+        names.add(sts.getMetadata().getName() + "-" + "x".repeat(10));
+        assertThat(names).allSatisfy(n -> assertThat(n.length()).as(n).isLessThanOrEqualTo(63));
+        assertThat(SpecValidator.validateName(name)).isEmpty();
+        assertThat(SpecValidator.validateName(name + "a")).isPresent();
+        assertThat(SpecValidator.validateName("with.dots")).isPresent();
+    }
+
+    @Test
+    void theClusterDomainIsConfigurable() {
+        GoltClusterModel model = new GoltClusterModel(TestClusters.cluster("kv", 3), "corp.example");
+        assertThat(model.raftAddress("kv-1")).isEqualTo("kv-1.kv-headless.ns.svc.corp.example:7000");
+        assertThat(container(model.generateStatefulSet(3, INITIAL)).getArgs())
+                .contains("$(POD_NAME).kv-headless.$(POD_NAMESPACE).svc.corp.example:7000");
+        assertThat(env(container(model.generateStatefulSet(3, INITIAL)), "GOLT_CLUSTER_PEERS"))
+                .contains("kv-0=kv-0.kv-headless.ns.svc.corp.example:7000");
+    }
+
+    @Test
+    void anExistingStatefulSetKeepsItsClaimTemplatesAndTheDifferenceIsReported() {
+        GoltCluster cluster = TestClusters.cluster("kv", 3);
+        StatefulSet existing = model(cluster).generateStatefulSet(3, INITIAL);
+        assertThat(StorageDrift.of(model(cluster), existing)).isEmpty();
+        cluster.getSpec().storage = new StorageSpec();
+        cluster.getSpec().storage.size = "5Gi";
+        GoltClusterModel grown = model(cluster);
+        StatefulSet desired = grown.generateStatefulSet(3, INITIAL, existing.getSpec().getVolumeClaimTemplates());
+        assertThat(desired.getSpec().getVolumeClaimTemplates()).isEqualTo(existing.getSpec().getVolumeClaimTemplates());
+        assertThat(StorageDrift.of(grown, existing)).hasValueSatisfying(p -> {
+            assertThat(p.blocking()).isFalse();
+            assertThat(p.reason()).isEqualTo(StorageDrift.REASON_STORAGE_CHANGE_NOT_APPLIED);
+            assertThat(p.message()).contains("5Gi", "1Gi");
+        });
+        cluster.getSpec().storage.size = "1024Mi";
+        assertThat(StorageDrift.of(model(cluster), existing)).as("same size, other spelling").isEmpty();
+        cluster.getSpec().storage.storageClassName = "fast";
+        assertThat(StorageDrift.of(model(cluster), existing)).isPresent();
+    }
+
+    @Test
+    void theScaleSubresourceSelectorSelectsTheMemberPods() {
+        assertThat(model(TestClusters.cluster("kv", 3)).selectorString())
+                .isEqualTo("app.kubernetes.io/name=golt,app.kubernetes.io/instance=kv");
     }
 
     @Test
@@ -190,9 +268,9 @@ class GoltClusterModelTest {
     }
 
     @Test
-    void raftTuningBecomesNodeEnvironmentAndChangesTheTemplateHash() {
+    void raftTuningIsLiteralEnvironmentOfThePodTemplateSoItChangesOnlyWithTheRoll() {
         GoltCluster cluster = TestClusters.cluster("kv", 3);
-        String before = model(cluster).configHash();
+        var before = model(cluster).generateStatefulSet(3, INITIAL).getSpec().getTemplate();
         RaftSpec raft = new RaftSpec();
         raft.tickMs = 20;
         raft.electionTicksMin = 10;
@@ -207,27 +285,50 @@ class GoltClusterModelTest {
         raft.maxValueBytes = 128;
         cluster.getSpec().raft = raft;
         GoltClusterModel model = model(cluster);
-        assertThat(model.generateNodeConfig().getData()).isEqualTo(Map.ofEntries(
+        Map<String, String> expected = Map.ofEntries(
                 Map.entry("GOLT_RAFT_TICK_MS", "20"), Map.entry("GOLT_RAFT_ELECTION_TICKS_MIN", "10"),
                 Map.entry("GOLT_RAFT_ELECTION_TICKS_MAX", "20"), Map.entry("GOLT_RAFT_HEARTBEAT_TICKS", "3"),
                 Map.entry("GOLT_SNAPSHOT_THRESHOLD_ENTRIES", "500"), Map.entry("GOLT_SNAPSHOT_KEEP_ENTRIES", "100"),
                 Map.entry("GOLT_STORAGE_MEMTABLE_BYTES", "1024"), Map.entry("GOLT_STORAGE_CACHE_BYTES", "2048"),
                 Map.entry("GOLT_WAL_FSYNC", "false"), Map.entry("GOLT_LIMITS_MAX_KEY_BYTES", "64"),
-                Map.entry("GOLT_LIMITS_MAX_VALUE_BYTES", "128")));
-        assertThat(model.configHash()).isNotEqualTo(before);
-        assertThat(model.generateStatefulSet(3, INITIAL).getSpec().getTemplate().getMetadata().getAnnotations())
-                .containsEntry("golt.dev/config-hash", model.configHash());
-        assertThat(model(TestClusters.cluster("kv", 3)).generateNodeConfig().getData()).isEmpty();
+                Map.entry("GOLT_LIMITS_MAX_VALUE_BYTES", "128"));
+        assertThat(model.nodeEnvironment()).isEqualTo(expected);
+        var after = model.generateStatefulSet(3, INITIAL).getSpec().getTemplate();
+        Container c = after.getSpec().getContainers().get(0);
+        expected.forEach((key, value) -> assertThat(env(c, key)).as(key).isEqualTo(value));
+        assertThat(c.getEnvFrom()).as("no mutable ConfigMap a crash-restart could pick up early").isEmpty();
+        assertThat(after).isNotEqualTo(before);
     }
 
     @Test
-    void restartAnnotationIsCopiedToThePodTemplate() {
+    void theBootstrapStateReachesThePodFromTheBootstrapConfigMapAtEachContainerStart() {
+        GoltClusterModel model = model(TestClusters.cluster("kv", 3));
+        assertThat(model.generateBootstrapConfig(false).getData()).containsExactly(Map.entry("initial-cluster-state", "new"));
+        assertThat(model.generateBootstrapConfig(true).getData()).containsExactly(Map.entry("initial-cluster-state", "existing"));
+        assertThat(model.generateBootstrapConfig(true).getMetadata().getName()).isEqualTo("kv-bootstrap");
+        Container c = container(model.generateStatefulSet(3, INITIAL));
+        EnvVar state = c.getEnv().stream().filter(e -> e.getName().equals("GOLT_INITIAL_CLUSTER_STATE")).findFirst()
+                .orElseThrow();
+        assertThat(state.getValue()).isNull();
+        assertThat(state.getValueFrom().getConfigMapKeyRef().getName()).isEqualTo("kv-bootstrap");
+        assertThat(state.getValueFrom().getConfigMapKeyRef().getKey()).isEqualTo("initial-cluster-state");
+        assertThat(state.getValueFrom().getConfigMapKeyRef().getOptional()).isFalse();
+    }
+
+    @Test
+    void eachNewValueOfTheRestartAnnotationIsANewPodTemplate() {
         GoltCluster cluster = TestClusters.cluster("kv", 3);
         var before = model(cluster).generateStatefulSet(3, INITIAL).getSpec().getTemplate();
         cluster.getMetadata().setAnnotations(Map.of("golt.dev/restart", "2026-01-02"));
         var after = model(cluster).generateStatefulSet(3, INITIAL).getSpec().getTemplate();
         assertThat(after.getMetadata().getAnnotations()).containsEntry("golt.dev/restart", "2026-01-02");
         assertThat(after).isNotEqualTo(before);
+        cluster.getMetadata().setAnnotations(Map.of("golt.dev/restart", "true"));
+        var typed = model(cluster).generateStatefulSet(3, INITIAL).getSpec().getTemplate();
+        assertThat(typed.getMetadata().getAnnotations()).containsEntry("golt.dev/restart", "true");
+        assertThat(typed).isNotEqualTo(after);
+        assertThat(model(cluster).generateStatefulSet(3, INITIAL).getSpec().getTemplate()).as("same value, same template")
+                .isEqualTo(typed);
     }
 
     @Test
@@ -251,10 +352,17 @@ class GoltClusterModelTest {
     }
 
     @Test
-    void podDisruptionBudgetAllowsOneUnavailable() {
+    void podDisruptionBudgetAllowsOnlyWhatKeepsAQuorum() {
+        Map<Integer, Integer> maxUnavailable = new java.util.TreeMap<>();
+        for (int members = 1; members <= 9; members++) {
+            maxUnavailable.put(members, model(TestClusters.cluster("kv", members)).generatePodDisruptionBudget()
+                    .getSpec().getMaxUnavailable().getIntVal());
+        }
+        assertThat(maxUnavailable).containsExactly(Map.entry(1, 0), Map.entry(2, 0), Map.entry(3, 1), Map.entry(4, 1),
+                Map.entry(5, 2), Map.entry(6, 2), Map.entry(7, 3), Map.entry(8, 3), Map.entry(9, 4));
         GoltCluster cluster = TestClusters.cluster("kv", 3);
         PodDisruptionBudget pdb = model(cluster).generatePodDisruptionBudget();
-        assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        assertThat(pdb.getSpec().getUnhealthyPodEvictionPolicy()).isEqualTo("AlwaysAllow");
         assertThat(pdb.getSpec().getMinAvailable()).isNull();
         assertThat(pdb.getSpec().getSelector().getMatchLabels()).containsEntry("app.kubernetes.io/instance", "kv");
         assertThat(model(cluster).podDisruptionBudgetEnabled()).isTrue();

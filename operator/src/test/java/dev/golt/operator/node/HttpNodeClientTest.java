@@ -120,4 +120,39 @@ class HttpNodeClientTest {
         assertThatThrownBy(() -> client.status(node()))
                 .isInstanceOfSatisfying(NodeException.class, e -> assertThat(e.statusCode()).isZero());
     }
+
+    @Test
+    void adminCallsWhoseAnswerTimedOutAreNeverRepeated() throws Exception {
+        HttpNodeClient impatient = new HttpNodeClient(Duration.ofSeconds(5), Duration.ofMillis(300), 3, Duration.ofMillis(1));
+        for (int i = 0; i < 4; i++) {
+            answers.add(new String[] {"hang", ""});
+        }
+        assertThatThrownBy(() -> impatient.addMember(node(), "c", "c:7000")).isInstanceOf(NodeException.class);
+        assertThatThrownBy(() -> impatient.removeMember(node(), "c")).isInstanceOf(NodeException.class);
+        assertThatThrownBy(() -> impatient.transferLeadership(node(), "b")).isInstanceOf(NodeException.class);
+        assertThatThrownBy(() -> impatient.snapshot(node())).isInstanceOf(NodeException.class);
+        Thread.sleep(2_500);
+        synchronized (requests) {
+            assertThat(requests).extracting(r -> r.split(" ")[0] + " " + r.split(" ")[1]).containsExactly(
+                    "POST /admin/members", "DELETE /admin/members/c", "POST /admin/transfer-leadership",
+                    "POST /admin/snapshot");
+        }
+    }
+
+    @Test
+    void readsWhoseAnswerTimedOutAreRetried() throws Exception {
+        answers.add(new String[] {"hang", ""});
+        answers.add(new String[] {"200", "{\"nodeId\":\"a\",\"members\":[]}"});
+        HttpNodeClient impatient = new HttpNodeClient(Duration.ofSeconds(5), Duration.ofMillis(300), 3, Duration.ofMillis(1));
+        assertThat(impatient.status(node()).nodeId()).isEqualTo("a");
+        assertThat(requests).hasSize(2);
+    }
+
+    @Test
+    void aRefusedConnectionCountsAsNeverSentAndALateAnswerDoesNot() {
+        assertThat(HttpNodeClient.neverSent(new java.net.ConnectException("refused"))).isTrue();
+        assertThat(HttpNodeClient.neverSent(new java.net.http.HttpConnectTimeoutException("no SYN-ACK"))).isTrue();
+        assertThat(HttpNodeClient.neverSent(new java.net.http.HttpTimeoutException("answer late"))).isFalse();
+        assertThat(HttpNodeClient.neverSent(new java.io.IOException("connection reset"))).isFalse();
+    }
 }

@@ -20,7 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 
-/** The operator running against the fabric8 mock API server, with fake nodes behind real HTTP. */
+/**
+ * The operator running against the fabric8 mock API server, with fake nodes behind real HTTP. The
+ * harness also plays the controllers the mock lacks: the StatefulSet controller ({@link #syncPods})
+ * and the Eviction API (an accepted eviction deletes the pod).
+ */
 final class OperatorHarness implements AutoCloseable {
 
     private final java.util.Map<String, FakeGoltCluster> nodes = new java.util.concurrent.ConcurrentHashMap<>();
@@ -28,9 +32,14 @@ final class OperatorHarness implements AutoCloseable {
     final Operator operator;
     final KubernetesClient client;
     final KubernetesClient operatorClient;
+    private final io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
+    private final Set<String> evictable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final java.util.List<String> evictions = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-    OperatorHarness(KubernetesClient client) throws Exception {
+    OperatorHarness(io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server, KubernetesClient client)
+            throws Exception {
+        this.server = server;
         this.client = client;
         http = new FakeNodeHttpServer(this::nodes);
         // Its own client with a user agent of its own, so the RBAC check can tell its requests apart.
@@ -65,7 +74,8 @@ final class OperatorHarness implements AutoCloseable {
         // editStatus applies the change to the latest version: the operator may change the StatefulSet meanwhile.
         StatefulSet sts = client.apps().statefulSets().inNamespace("ns").withName(name).editStatus(s -> {
             s.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
-                    .withUpdateRevision(revision).withReplicas(s.getSpec().getReplicas()).build());
+                    .withUpdateRevision(revision).withReplicas(s.getSpec().getReplicas())
+                    .withObservedGeneration(s.getMetadata().getGeneration()).build());
             return s;
         });
         int replicas = sts.getSpec().getReplicas();
@@ -75,10 +85,28 @@ final class OperatorHarness implements AutoCloseable {
             if (i >= replicas && existing != null) {
                 client.pods().inNamespace("ns").withName(id).delete();
             } else if (i < replicas && existing == null) {
+                acceptEvictions(id);
                 nodes(name).node(id).up = true;
                 client.pods().inNamespace("ns").resource(TestPods.pod(model, id, revision, true, Instant.now())).create();
             }
         }
+    }
+
+    /**
+     * The Eviction API for one pod: the mock has none, so an expectation answers it and deletes the
+     * pod (asynchronously: a call back into the mock from its own dispatcher could deadlock).
+     */
+    private void acceptEvictions(String pod) {
+        if (!evictable.add(pod)) {
+            return;
+        }
+        server.expect().post().withPath("/api/v1/namespaces/ns/pods/" + pod + "/eviction")
+                .andReply(201, request -> {
+                    evictions.add(pod);
+                    java.util.concurrent.CompletableFuture.runAsync(() ->
+                            client.pods().inNamespace("ns").withName(pod).delete());
+                    return new io.fabric8.kubernetes.api.model.StatusBuilder().withStatus("Success").build();
+                }).always();
     }
 
     java.util.List<Class<?>> dependentTypes() {

@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Checks {@code rbac-requirements.yaml} against reality: every request the operator's client sent to
- * the mock API server, and every dependent resource kind with full management verbs.
+ * the mock API server, every dependent resource kind with full management verbs, the
+ * {@code finalizers} permission that OwnerReferencesPermissionEnforcement demands for objects
+ * created with {@code blockOwnerDeletion} (the mock has no admission plugins, so it is derived from
+ * the request bodies), and nothing more than that.
  */
 final class RbacRequirementsCheck {
 
@@ -81,16 +84,48 @@ final class RbacRequirementsCheck {
         return new Access(group, resource, verb);
     }
 
-    static void assertCovered(KubernetesMockServer server, List<Class<?>> dependentTypes) throws Exception {
-        List<Access> allowed = rules();
-        Set<Access> used = new TreeSet<>(java.util.Comparator.comparing(Access::toString));
+    /** Every request the operator's own client sent so far (drains the mock server's record). */
+    static List<RecordedRequest> operatorRequests(KubernetesMockServer server) throws InterruptedException {
+        List<RecordedRequest> requests = new ArrayList<>();
         RecordedRequest request;
         while ((request = server.takeRequest(10, TimeUnit.MILLISECONDS)) != null) {
             String agent = request.getHeader("User-Agent");
             if (agent != null && agent.contains(OPERATOR_USER_AGENT)) {
-                used.add(accessOf(request));
+                requests.add(request);
             }
         }
+        return requests;
+    }
+
+    /**
+     * An object created with a blocking owner reference needs update on the owner's finalizers
+     * (OwnerReferencesPermissionEnforcement); read from what the operator created.
+     */
+    static Set<Access> admissionRequirements(io.fabric8.kubernetes.client.KubernetesClient client,
+                                             List<Class<?>> dependentTypes) {
+        Set<Access> needed = new TreeSet<>(java.util.Comparator.comparing(Access::toString));
+        for (Class<?> type : dependentTypes) {
+            @SuppressWarnings("unchecked")
+            Class<? extends HasMetadata> kind = (Class<? extends HasMetadata>) type;
+            for (HasMetadata object : client.resources(kind).inAnyNamespace()
+                    .withLabel("app.kubernetes.io/managed-by", "golt-operator").list().getItems()) {
+                object.getMetadata().getOwnerReferences().stream()
+                        .filter(ref -> Boolean.TRUE.equals(ref.getBlockOwnerDeletion()))
+                        .forEach(ref -> needed.add(new Access(ref.getApiVersion().split("/")[0],
+                                HasMetadata.getPlural(dev.golt.operator.crd.GoltCluster.class) + "/finalizers", "update")));
+            }
+        }
+        return needed;
+    }
+
+    static void assertCovered(List<RecordedRequest> requests, io.fabric8.kubernetes.client.KubernetesClient client,
+                              List<Class<?>> dependentTypes) throws Exception {
+        List<Access> allowed = rules();
+        Set<Access> used = new TreeSet<>(java.util.Comparator.comparing(Access::toString));
+        requests.forEach(r -> used.add(accessOf(r)));
+        Set<Access> admission = admissionRequirements(client, dependentTypes);
+        assertThat(admission).as("dependents are created with blockOwnerDeletion").isNotEmpty();
+        used.addAll(admission);
         System.out.println("operator API access: " + used);
         assertThat(used).as("requests seen from the operator").isNotEmpty();
         assertThat(used).as("every request is allowed by rbac-requirements.yaml").allMatch(allowed::contains);
@@ -112,5 +147,15 @@ final class RbacRequirementsCheck {
             usedResources.add(HasMetadata.getGroup(kind) + "/" + HasMetadata.getPlural(kind));
         });
         assertThat(allowed).as("every rule is used").allMatch(a -> usedResources.contains(a.group() + "/" + a.resource()));
+    }
+
+    /** Informers of created objects list and watch only what carries the operator's managed-by label. */
+    static void assertWatchesAreLabelled(List<RecordedRequest> requests) {
+        List<String> watches = requests.stream().map(RecordedRequest::getPath)
+                .filter(p -> p.contains("watch=true") && !p.contains("/goltclusters"))
+                .toList();
+        assertThat(watches).as("watches of created objects and pods").isNotEmpty();
+        assertThat(watches).allSatisfy(p -> assertThat(java.net.URLDecoder.decode(p, java.nio.charset.StandardCharsets.UTF_8))
+                .contains("labelSelector=app.kubernetes.io/managed-by=golt-operator"));
     }
 }

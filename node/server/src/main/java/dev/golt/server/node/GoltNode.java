@@ -109,7 +109,18 @@ public final class GoltNode implements AutoCloseable {
         return log.lastIndex() == 0 && log.snapshotMetadata().getIndex() == 0 && hs.getTerm() == 0;
     }
 
+    /**
+     * The configuration a fresh node starts with, or null to start empty and wait for the leader to
+     * add it. With {@code --initial-cluster-state existing} always null: on Kubernetes a member whose
+     * volume was lost (or deleted on scale-down and regrown) still sees itself in the initial members,
+     * and two such members would otherwise elect each other and found a second cluster.
+     */
     private ConfState bootstrapMembership() {
+        if (settings.initialClusterState() == NodeSettings.InitialClusterState.EXISTING) {
+            LOG.infof("node %s: empty data directory and initial cluster state 'existing': waiting to be added",
+                    settings.id());
+            return null;
+        }
         List<String> members = settings.initialMembers();
         if (members == null || members.isEmpty()) {
             members = new ArrayList<>();

@@ -77,6 +77,10 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public GoltNode start(String id, List<String> initialMembers) {
+        return start(id, initialMembers, NodeSettings.InitialClusterState.NEW);
+    }
+
+    public GoltNode start(String id, List<String> initialMembers, NodeSettings.InitialClusterState state) {
         Map<String, String> peers = new LinkedHashMap<>(addresses);
         peers.remove(id);
         NodeSettings base = NodeSettings.defaults(id, addresses.get(id), peers, root.resolve(id));
@@ -84,7 +88,7 @@ public final class TestCluster implements AutoCloseable {
         NodeSettings s = new NodeSettings(base.id(), base.bindAddress(), base.advertise(), base.peers(), base.dataDir(),
                 initialMembers, 20, 15, 30, 2, base.snapshotThresholdEntries(), base.snapshotKeepEntries(), base.fsync(),
                 base.maxKeyBytes(), base.maxValueBytes(), 10_000, base.maxMessageBytes(), base.readyMaxLag(),
-                base.promoteMaxLag());
+                base.promoteMaxLag(), state);
         MeterRegistry registry = new SimpleMeterRegistry();
         GoltNode n = new GoltNode(tune.apply(s), new DefaultComponents(Optional.empty(), Optional.empty()), registry).start();
         running.put(id, n);
