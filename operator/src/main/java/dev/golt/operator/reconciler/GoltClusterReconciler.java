@@ -245,6 +245,8 @@ public class GoltClusterReconciler implements Reconciler<GoltCluster> {
                              List<SpecProblem> problems, long generation) {
         var now = clock.instant();
         status.observedGeneration = generation;
+        // Again from the final observation, so the status that first says Ready also says bootstrapped.
+        status.bootstrapped = Bootstrap.formed(status.bootstrapped, status.initialMembers, state) ? true : null;
         status.replicas = state.runningPodIds().size();
         status.selector = model.selectorString();
         status.leader = state.leaderId().orElse(null);
