@@ -173,7 +173,8 @@ public class GoltClusterReconciler implements Reconciler<GoltCluster> {
     private StepResult applyChanges(GoltCluster cluster, Context<GoltCluster> context, GoltClusterModel model,
                                     ClusterState state, GoltClusterStatus status) {
         int desired = model.replicas();
-        new DesiredState(model, MembershipStep.statefulSetReplicas(state, desired), status.initialMembers,
+        int statefulSetSize = MembershipStep.statefulSetReplicas(state, desired);
+        new DesiredState(model, statefulSetSize, status.initialMembers,
                 Boolean.TRUE.equals(status.bootstrapped),
                 state.statefulSet() == null ? null : state.statefulSet().getSpec().getVolumeClaimTemplates())
                 .putInto(context);
@@ -191,7 +192,7 @@ public class GoltClusterReconciler implements Reconciler<GoltCluster> {
         if (!members.isDone()) {
             return members;
         }
-        deleteClaimsOfRemovedMembers(model, state);
+        deleteClaimsOfRemovedMembers(model, state, statefulSetSize);
         StepResult roll = roller.roll(state, () -> observer.observe(model));
         if (!roll.isDone()) {
             return roll;
@@ -207,12 +208,17 @@ public class GoltClusterReconciler implements Reconciler<GoltCluster> {
         return StepResult.done();
     }
 
-    /** Claims of pods above the StatefulSet's size, once their pods are gone, when the spec says so. */
-    private void deleteClaimsOfRemovedMembers(GoltClusterModel model, ClusterState state) {
+    /**
+     * Claims of pods above the StatefulSet's size, once their pods are gone, when the spec says so.
+     * The size is the larger of the observed one and the one this pass just wrote (a scale-up in
+     * this pass must not lose the claims its pods are about to use), and each claim is deleted only
+     * in the version just listed (resourceVersion precondition).
+     */
+    private void deleteClaimsOfRemovedMembers(GoltClusterModel model, ClusterState state, int writtenSize) {
         if (!model.deleteClaimsOnScaleDown() || state.statefulSet() == null) {
             return;
         }
-        int size = state.statefulSetReplicas();
+        int size = Math.max(state.statefulSetReplicas(), writtenSize);
         for (PersistentVolumeClaim claim : client.persistentVolumeClaims().inNamespace(model.namespace())
                 .withLabels(model.selectorLabels()).list().getItems()) {
             String claimName = claim.getMetadata().getName();
@@ -221,7 +227,8 @@ public class GoltClusterReconciler implements Reconciler<GoltCluster> {
             int ordinal = model.ordinalOf(podName);
             if (ordinal >= size && !state.pods().containsKey(podName) && !state.memberIds().contains(podName)) {
                 LOG.info("deleting claim {} of removed member {}", claimName, podName);
-                client.persistentVolumeClaims().inNamespace(model.namespace()).withName(claimName).delete();
+                client.persistentVolumeClaims().inNamespace(model.namespace()).withName(claimName)
+                        .lockResourceVersion(claim.getMetadata().getResourceVersion()).delete();
             }
         }
     }
@@ -245,6 +252,8 @@ public class GoltClusterReconciler implements Reconciler<GoltCluster> {
                              List<SpecProblem> problems, long generation) {
         var now = clock.instant();
         status.observedGeneration = generation;
+        // Again from the final observation, so the status that first says Ready also says bootstrapped.
+        status.bootstrapped = Bootstrap.formed(status.bootstrapped, status.initialMembers, state) ? true : null;
         status.replicas = state.runningPodIds().size();
         status.selector = model.selectorString();
         status.leader = state.leaderId().orElse(null);

@@ -34,6 +34,14 @@ class BootstrapTest {
     }
 
     @Test
+    void itHasNotFormedWhileAnInitialMemberHasNotStartedYet() {
+        // Its first start must still read "new", or it would wait for an add that never comes.
+        FakeWorld world = world("kv-0", "kv-1", "kv-2");
+        world.nodes.node("kv-2").up = false;
+        assertThat(Bootstrap.formed(null, INITIAL, world.state())).isFalse();
+    }
+
+    @Test
     void aLeaderWithoutEveryInitialMemberIsNotProofOfFormation() {
         assertThat(Bootstrap.formed(false, INITIAL, world("kv-0").state())).isFalse();
     }

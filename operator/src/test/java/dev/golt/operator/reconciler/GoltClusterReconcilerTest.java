@@ -294,6 +294,24 @@ class GoltClusterReconcilerTest {
     }
 
     @Test
+    @Order(11)
+    void aOneMemberClusterIsRestartedByADeletionBecauseItsBudgetIsZero() {
+        createReadyCluster("solo", 1, c -> { });
+        double before = harness.registry.counter("golt.operator.pod.restarts").count();
+        update("solo", c -> c.getSpec().image = "golt:2");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "golt:2".equals(client.apps().statefulSets()
+                .inNamespace("ns").withName("solo").get().getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getImage()));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            harness.syncPods("solo", "rev-2");
+            assertThat(harness.get("solo").getStatus().currentImage).isEqualTo("golt:2");
+            assertThat(condition(harness.get("solo"), Conditions.READY).getStatus()).isEqualTo("True");
+        });
+        assertThat(harness.registry.counter("golt.operator.pod.restarts").count() - before).isEqualTo(1.0);
+        assertThat(harness.evictions).doesNotContain("solo-0");
+    }
+
+    @Test
     @Order(100)
     void everyRequestTheOperatorMadeIsCoveredByTheRbacFileAndItsWatchesAreLabelled() throws Exception {
         var requests = RbacRequirementsCheck.operatorRequests(server);

@@ -138,16 +138,20 @@ final class RbacRequirementsCheck {
                         .contains(new Access(group, HasMetadata.getPlural(kind), verb));
             }
         }
-        // Nothing in the file that the operator does not do (besides the dependents' full management verbs).
-        Set<String> usedResources = new TreeSet<>();
-        used.forEach(a -> usedResources.add(a.group() + "/" + a.resource()));
+        // Nothing in the file that the operator does not do: every verb was seen, except the
+        // dependents' full management verbs and the few calls no test pass happens to make.
+        Set<String> dependentResources = new TreeSet<>();
         dependentTypes.forEach(t -> {
             @SuppressWarnings("unchecked")
             Class<? extends HasMetadata> kind = (Class<? extends HasMetadata>) t;
-            usedResources.add(HasMetadata.getGroup(kind) + "/" + HasMetadata.getPlural(kind));
+            dependentResources.add(HasMetadata.getGroup(kind) + "/" + HasMetadata.getPlural(kind));
         });
-        assertThat(allowed).as("every rule is used").allMatch(a -> usedResources.contains(a.group() + "/" + a.resource()));
+        assertThat(allowed).as("every verb of every rule is used").allMatch(a -> used.contains(a)
+                || dependentResources.contains(a.group() + "/" + a.resource()) || UNSEEN_BUT_NEEDED.contains(a));
     }
+
+    /** Needed though no test pass makes the call: JOSDK re-reads the primary when a status write conflicts. */
+    static final Set<Access> UNSEEN_BUT_NEEDED = Set.of(new Access("golt.dev", "goltclusters", "get"));
 
     /** Informers of created objects list and watch only what carries the operator's managed-by label. */
     static void assertWatchesAreLabelled(List<RecordedRequest> requests) {
