@@ -37,6 +37,7 @@ import java.util.Set;
 public final class KubeEnvironment implements E2eEnvironment {
     public static final String NODE = "golt-e2e-node";
     public static final String OPERATOR_NAMESPACE = "golt-system";
+    public static final String CLUSTER_DOMAIN = "cluster.local";
     private static final int NODE_HTTP_PORT = 8000;
 
     private final Path workDir;
@@ -88,16 +89,17 @@ public final class KubeEnvironment implements E2eEnvironment {
         try {
             admin = cp.adminClient();
             applyCrds(admin, root);
-            ClusterDns dns = new ClusterDns(admin, workDir.resolve("hosts"), "cluster.local");
-            parts.add(dns);
             parts.add(new FolderProvisioner(admin, workDir.resolve("volumes")));
+            Path hosts = workDir.resolve("hosts");
             List<String> entrypoint = new ArrayList<>();
             entrypoint.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            entrypoint.addAll(dns.javaOptions());
+            entrypoint.addAll(ClusterDns.javaOptions(hosts));
             entrypoint.addAll(List.of("-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-jar", nodeApp.resolve("quarkus-run.jar").toString()));
             TestKubelet kubelet = new TestKubelet(cp.nodeClient(NODE), NODE, workDir.resolve("kubelet"), entrypoint);
             parts.add(kubelet);
+            ClusterDns dns = new ClusterDns(admin, hosts, CLUSTER_DOMAIN, !kubelet.podIpsPublishable());
+            parts.add(dns);
             createNamespace(admin, namespace, Map.of());
             Path kubeconfig = installOperatorIdentity(admin, cp, root, watchAll ? null : namespace);
             OperatorProcess operator = OperatorProcess.start(operatorJar, kubeconfig, watchAll ? "" : namespace, dns.javaOptions(),

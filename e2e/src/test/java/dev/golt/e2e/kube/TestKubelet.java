@@ -53,7 +53,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A kubelet for the real API server that runs each pod's first container as a host process
@@ -66,10 +65,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li><b>Node</b>: registers its Node (capacity, addresses, Ready condition), renews its Lease in
  *   {@code kube-node-lease} every few seconds and re-reports status, as the node lifecycle controller
  *   expects; the real scheduler binds pods to it.</li>
- *   <li><b>Pods</b> bound to it (a field-selected informer): each gets its own loopback IP
- *   {@code 127.0.x.y}, stable per pod name (Kubernetes gives a new IP per pod; stable IPs keep the
- *   pod DNS names of this test cluster from depending on JVM address caches) reported as
- *   {@code status.podIP}; volumes are folders — a PersistentVolumeClaim's bound
+ *   <li><b>Pods</b> bound to it (a field-selected informer): each gets its own IP on this machine's
+ *   loopback interface ({@link PodAddresses}), reported as {@code status.podIP}; volumes are folders — a PersistentVolumeClaim's bound
  *   PersistentVolume's hostPath, or per-pod folders for emptyDir, ConfigMap, Secret and projected
  *   volumes; the readiness and liveness probes and the restart policy are honoured
  *   ({@link PodProcess}); status (phase, conditions, IPs, container status with restart counts) is
@@ -90,9 +87,7 @@ public final class TestKubelet implements AutoCloseable {
     private final String nodeName;
     private final Path workDir;
     private final List<String> entrypoint;
-    private final int subnet;
-    private final AtomicInteger nextHost = new AtomicInteger();
-    private final Map<String, String> ipByPod = new ConcurrentHashMap<>();
+    private final PodAddresses addresses = new PodAddresses();
     /** Running and terminating pods by uid. */
     private final Map<String, Running> pods = new ConcurrentHashMap<>();
     private final Map<String, String> lastStatusJson = new ConcurrentHashMap<>();
@@ -131,8 +126,6 @@ public final class TestKubelet implements AutoCloseable {
         this.nodeName = nodeName;
         this.workDir = workDir;
         this.entrypoint = List.copyOf(entrypoint);
-        // A per-run third octet keeps two concurrent runs on one machine apart.
-        this.subnet = 1 + (int) (ProcessHandle.current().pid() % 250);
         try {
             Files.createDirectories(workDir.resolve("logs"));
         } catch (IOException e) {
@@ -146,6 +139,11 @@ public final class TestKubelet implements AutoCloseable {
 
     public String nodeName() {
         return nodeName;
+    }
+
+    /** False when pods have loopback IPs, which EndpointSlices cannot carry (see {@link PodAddresses}). */
+    public boolean podIpsPublishable() {
+        return addresses.publishable();
     }
 
     /** The live process of a pod, e.g. to {@code kill -9} it. */
@@ -316,7 +314,7 @@ public final class TestKubelet implements AutoCloseable {
             mounts.put(mount.getMountPath(), mount.getSubPath() == null || mount.getSubPath().isEmpty()
                     ? folder : Files.createDirectories(folder.resolve(mount.getSubPath())));
         }
-        String ip = ipByPod.computeIfAbsent(key(pod), k -> newIp());
+        String ip = addresses.of(key(pod));
         ContainerLaunch.Objects objects = new ContainerLaunch.Objects() {
             @Override
             public ConfigMap configMap(String namespace, String n) {
@@ -413,7 +411,7 @@ public final class TestKubelet implements AutoCloseable {
     private void writeStatus(Pod pod, Running r) {
         PodProcess p = r.process();
         boolean ready = p.ready();
-        String ip = ipByPod.get(key(pod));
+        String ip = addresses.of(key(pod));
         Container container = pod.getSpec().getContainers().get(0);
         ContainerStatusBuilder cs = new ContainerStatusBuilder().withName(container.getName())
                 .withImage(container.getImage()).withImageID("process://" + container.getImage())
@@ -479,11 +477,6 @@ public final class TestKubelet implements AutoCloseable {
         return instant == null ? null : DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
     }
 
-    private String newIp() {
-        int n = nextHost.getAndIncrement();
-        return "127.0." + (subnet + n / 250) % 256 + "." + (1 + n % 250);
-    }
-
     private static String key(Pod pod) {
         return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
     }
@@ -505,5 +498,6 @@ public final class TestKubelet implements AutoCloseable {
             all.add(entry.getValue().stopped);
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+        addresses.close();
     }
 }
