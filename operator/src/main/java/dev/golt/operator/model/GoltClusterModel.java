@@ -234,6 +234,10 @@ public final class GoltClusterModel {
                 .withMetadata(metadata(headlessServiceName()))
                 .withNewSpec()
                     .withClusterIP("None")
+                    // The API server's default, stated: JOSDK's matcher diffs desired against actual as a
+                    // JSON Patch and counts the "copy" it emits for a defaulted "None" equal to clusterIP's
+                    // as a change, so without it the Service was updated on every pass.
+                    .withSessionAffinity("None")
                     .withPublishNotReadyAddresses(true)
                     .withSelector(selectorLabels())
                     .addNewPort().withName("raft").withPort(RAFT_PORT)
