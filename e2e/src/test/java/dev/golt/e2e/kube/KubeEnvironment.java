@@ -47,9 +47,10 @@ public final class KubeEnvironment implements E2eEnvironment {
     private final TestKubelet kubelet;
     private final OperatorProcess operator;
     private final String namespace;
+    private final String operatorUser;
 
     private KubeEnvironment(Path workDir, ControlPlane controlPlane, KubernetesClient client, List<AutoCloseable> parts,
-                            TestKubelet kubelet, OperatorProcess operator, String namespace) {
+                            TestKubelet kubelet, OperatorProcess operator, String namespace, String operatorUser) {
         this.workDir = workDir;
         this.controlPlane = controlPlane;
         this.client = client;
@@ -57,6 +58,7 @@ public final class KubeEnvironment implements E2eEnvironment {
         this.kubelet = kubelet;
         this.operator = operator;
         this.namespace = namespace;
+        this.operatorUser = operatorUser;
     }
 
     /** Starts everything; the operator watches {@code namespace}, which is created here. */
@@ -101,10 +103,10 @@ public final class KubeEnvironment implements E2eEnvironment {
             ClusterDns dns = new ClusterDns(admin, hosts, CLUSTER_DOMAIN, !kubelet.podIpsPublishable());
             parts.add(dns);
             createNamespace(admin, namespace, Map.of());
-            Path kubeconfig = installOperatorIdentity(admin, cp, root, watchAll ? null : namespace);
-            OperatorProcess operator = OperatorProcess.start(operatorJar, kubeconfig, watchAll ? "" : namespace, dns.javaOptions(),
-                    Files.createDirectories(workDir.resolve("operator")));
-            return new KubeEnvironment(workDir, cp, admin, parts, kubelet, operator, namespace);
+            OperatorIdentity identity = installOperatorIdentity(admin, cp, root, watchAll ? null : namespace);
+            OperatorProcess operator = OperatorProcess.start(operatorJar, identity.kubeconfig(), watchAll ? "" : namespace,
+                    dns.javaOptions(), Files.createDirectories(workDir.resolve("operator")));
+            return new KubeEnvironment(workDir, cp, admin, parts, kubelet, operator, namespace, identity.user());
         } catch (Exception | Error e) {
             for (AutoCloseable part : parts.reversed()) {
                 part.close();
@@ -142,7 +144,10 @@ public final class KubeEnvironment implements E2eEnvironment {
      * ServiceAccount (TokenRequest API), as a pod of the chart's Deployment would have. A null
      * {@code namespace}: the operator watches all namespaces.
      */
-    private static Path installOperatorIdentity(KubernetesClient admin, ControlPlane cp, Path root, String namespace)
+    private record OperatorIdentity(Path kubeconfig, String user) {
+    }
+
+    private static OperatorIdentity installOperatorIdentity(KubernetesClient admin, ControlPlane cp, Path root, String namespace)
             throws IOException {
         createNamespace(admin, OPERATOR_NAMESPACE, Map.of());
         var template = new Helm(root.resolve("charts/golt-operator")).template()
@@ -173,7 +178,8 @@ public final class KubeEnvironment implements E2eEnvironment {
         String token = admin.serviceAccounts().inNamespace(OPERATOR_NAMESPACE).withName(serviceAccount)
                 .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(24 * 3600L).endSpec().build())
                 .getStatus().getToken();
-        return cp.writeKubeconfig("operator", token, OPERATOR_NAMESPACE);
+        return new OperatorIdentity(cp.writeKubeconfig("operator", token, OPERATOR_NAMESPACE),
+                "system:serviceaccount:" + OPERATOR_NAMESPACE + ":" + serviceAccount);
     }
 
     private static Path copyTree(Path from, Path to) throws IOException {
@@ -188,6 +194,11 @@ public final class KubeEnvironment implements E2eEnvironment {
             }
         }
         return to;
+    }
+
+    /** The user name the operator's requests carry (its ServiceAccount). */
+    public String operatorUser() {
+        return operatorUser;
     }
 
     public ControlPlane controlPlane() {
