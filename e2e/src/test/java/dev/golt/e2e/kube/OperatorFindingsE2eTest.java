@@ -205,6 +205,12 @@ class OperatorFindingsE2eTest {
                 String leader = c.awaitLeader();
                 List<String> followers = c.podNames(3).stream().filter(p -> !p.equals(leader)).toList();
                 assertThat(evict(c, followers.get(0))).as("first eviction of three (%s)", followers.get(0)).isTrue();
+                // As a drain's next eviction would come: once the first pod is down (the disruption
+                // controller counts two healthy of three).
+                c.await("budget sees " + followers.get(0) + " down", () -> {
+                    PodDisruptionBudget b = c.client.policy().v1().podDisruptionBudget().inNamespace(c.ns).withName("drain").get();
+                    return b.getStatus().getCurrentHealthy() == 2 && b.getStatus().getDisruptionsAllowed() == 0;
+                });
                 assertThat(evict(c, followers.get(1))).as("second eviction while %s is down", followers.get(0)).isFalse();
                 assertThat(evict(c, leader)).as("eviction of the leader while %s is down", followers.get(0)).isFalse();
                 c.awaitReady(3);
@@ -289,7 +295,327 @@ class OperatorFindingsE2eTest {
         }
     }
 
+    /**
+     * Finding 11, done too early. After a raft setting changes, status is sampled continuously:
+     * whenever it says Ready=True for the new generation, the StatefulSet controller has seen the
+     * new template (observedGeneration caught up, the template carries the new value) and every pod
+     * runs its update revision — so {@code kubectl wait --for=condition=Ready} means done (the
+     * unfixed operator said Ready for the new generation before any pod restarted). It does become
+     * Ready.
+     */
+    @Test
+    @Order(7)
+    void readyForANewGenerationOnlyOnceEveryPodRunsTheUpdateRevision() throws Exception {
+        try (ScenarioCluster c = ScenarioCluster.create(env, "f-early", "early", 3, spec -> { })) {
+            c.awaitReady(3);
+            long before = c.generation();
+            c.editSpec(spec -> ScenarioCluster.raft(spec).put("snapshotThresholdEntries", 90_000));
+            long generation = c.generation();
+            assertThat(generation).isGreaterThan(before);
+            List<String> early = new CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger readySamples = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread sampler = Thread.ofVirtual().start(() -> {
+                while (!stop.get()) {
+                    try {
+                        var cluster = c.cluster();
+                        var ready = dev.golt.e2e.GoltClusters.condition(cluster, "Ready");
+                        Object observed = dev.golt.e2e.GoltClusters.status(cluster).get("observedGeneration");
+                        if (ready.isPresent() && "True".equals(ready.get().get("status")) && observed != null
+                                && ((Number) observed).longValue() == generation) {
+                            readySamples.incrementAndGet();
+                            var sts = c.statefulSet();
+                            String value = templateEnv(sts).get("GOLT_SNAPSHOT_THRESHOLD_ENTRIES");
+                            String revision = sts.getStatus().getUpdateRevision();
+                            List<String> behind = c.pods().stream().filter(p -> p.getMetadata().getDeletionTimestamp() != null
+                                    || !revision.equals(p.getMetadata().getLabels().get("controller-revision-hash")))
+                                    .map(p -> p.getMetadata().getName()).toList();
+                            if (!"90000".equals(value) || sts.getStatus().getObservedGeneration() < sts.getMetadata().getGeneration()
+                                    || !behind.isEmpty() || c.pods().size() != 3) {
+                                early.add("Ready for generation " + generation + " with template value " + value
+                                        + ", StatefulSet observed " + sts.getStatus().getObservedGeneration() + "/"
+                                        + sts.getMetadata().getGeneration() + ", pods not at " + revision + ": " + behind);
+                            }
+                        }
+                    } catch (RuntimeException apiHiccup) {
+                        // next sample
+                    }
+                    ScenarioCluster.sleep(50);
+                }
+            });
+            try {
+                c.await("Ready for the new generation", () -> c.ready(3) && c.rolledOut());
+                ScenarioCluster.sleep(1_000);
+            } finally {
+                stop.set(true);
+                sampler.join();
+            }
+            assertThat(early).as("Ready said before the change was live").isEmpty();
+            assertThat(readySamples.get()).as("samples that saw Ready for the new generation").isPositive();
+        }
+    }
+
+    /**
+     * Finding 10, tuning outside the roll. A raft setting changes on a two-member cluster, whose
+     * roller never restarts a ready member by itself (QuorumAtRisk), and the cluster is then
+     * paused, so the new template waits. A kill -9 makes the kubelet restart a container: the new
+     * process still runs with the old value (read from its {@code /proc/<pid>/environ}), because the
+     * tuning is literal in the pod's own spec (the unfixed operator's mutable ConfigMap in
+     * {@code envFrom} handed the new value to any crash-restart). Unpaused and scaled to three, the
+     * roll brings the new value to every pod.
+     */
+    @Test
+    @Order(8)
+    void aCrashRestartKeepsTheOldTuningUntilTheRollBringsTheNewOne() throws Exception {
+        String variable = "GOLT_SNAPSHOT_THRESHOLD_ENTRIES";
+        try (ScenarioCluster c = ScenarioCluster.create(env, "f-tuning", "tuning", 2, spec -> { })) {
+            c.awaitReady(2);
+            c.editSpec(spec -> ScenarioCluster.raft(spec).put("snapshotThresholdEntries", 50_000));
+            c.await("StatefulSet template carries the new value", () -> "50000".equals(templateEnv(c.statefulSet()).get(variable)));
+            c.editSpec(spec -> spec.put("paused", true));
+            c.await("paused reported", () -> "Paused".equals(c.reason("Ready")) || "Paused".equals(c.reason("Progressing"))
+                    || c.message("Ready").contains("paused"));
+            String pod = "tuning-1";
+            String uid = c.pod(pod).getMetadata().getUid();
+            int restarts = c.restarts(pod);
+            long pid = env.kubelet().process(c.ns, pod).orElseThrow().pid();
+            assertThat(environ(pid).get(variable)).as("before the kill").isEqualTo("100000");
+            env.killContainer(c.ns, pod);
+            long[] restarted = new long[1];
+            c.await("container restarted", () -> {
+                var handle = env.kubelet().process(c.ns, pod);
+                if (handle.isEmpty() || handle.get().pid() == pid) {
+                    return false;
+                }
+                restarted[0] = handle.get().pid();
+                return true;
+            });
+            Map<String, String> environ = environ(restarted[0]);
+            c.await("restart counted", () -> c.restarts(pod) > restarts);
+            assertThat(c.pod(pod).getMetadata().getUid()).as("same pod, restarted container").isEqualTo(uid);
+            assertThat(environ.get(variable)).as("%s of the crash-restarted container", variable).isEqualTo("100000");
+
+            c.editSpec(spec -> {
+                spec.put("paused", false);
+                spec.put("replicas", 3);
+            });
+            c.await("rolled out at three", () -> c.ready(3) && c.rolledOut());
+            for (String p : c.podNames(3)) {
+                assertThat(environ(env.kubelet().process(c.ns, p).orElseThrow().pid()).get(variable))
+                        .as("%s of %s after the roll", variable, p).isEqualTo("50000");
+            }
+        }
+    }
+
+    /**
+     * Finding 5, stale decisions. During a roll (restart annotation), right after the first pod goes
+     * down, another member that is not being restarted is killed (-9). While it is down the roll
+     * deletes no other pod (it re-checks the members just before each deletion, with uid and
+     * resourceVersion preconditions): the leader's pod keeps its uid until the killed member is
+     * ready again; the roll then finishes, each pod replaced once.
+     */
+    @Test
+    @Order(9)
+    void aMemberCrashingMidRollStopsTheRollUntilItRecovers() throws Exception {
+        try (ScenarioCluster c = ScenarioCluster.create(env, "f-crash", "crash", 3, spec -> { })) {
+            c.awaitReady(3);
+            c.awaitMembership(3);
+            String leader = c.awaitLeader();
+            List<String> followers = c.podNames(3).stream().filter(p -> !p.equals(leader)).toList();
+            String first = followers.get(0);
+            String victim = followers.get(1);
+            Map<String, String> uids = c.podUids();
+            List<String> deletedWhileDown = new CopyOnWriteArrayList<>();
+            try (ScenarioCluster.PodSampler pods = c.new PodSampler(3, 3)) {
+                c.annotate(RESTART, "crash-test");
+                c.await("first follower " + first + " taken down", () -> {
+                    Pod p = c.pod(first);
+                    return p == null || p.getMetadata().getDeletionTimestamp() != null || !uids.get(first).equals(p.getMetadata().getUid());
+                });
+                int restarts = c.restarts(victim);
+                env.killContainer(c.ns, victim);
+                long killedAt = System.nanoTime();
+                // Until the victim is back (ready, restarted), nothing but the victim itself may be taken down.
+                while (!(c.restarts(victim) > restarts && ScenarioCluster.isReady(c.pod(victim)))
+                        && !(c.pod(victim) != null && !uids.get(victim).equals(c.pod(victim).getMetadata().getUid())
+                        && ScenarioCluster.isReady(c.pod(victim)))) {
+                    for (Pod p : c.pods()) {
+                        String n = p.getMetadata().getName();
+                        if (!n.equals(victim) && !n.equals(first) && (p.getMetadata().getDeletionTimestamp() != null
+                                || !uids.get(n).equals(p.getMetadata().getUid()))) {
+                            deletedWhileDown.add(n + " at +" + Duration.ofNanos(System.nanoTime() - killedAt).toMillis() + " ms");
+                        }
+                    }
+                    assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).as("victim recovery").isLessThan(ScenarioCluster.BOUND);
+                    ScenarioCluster.sleep(100);
+                }
+                c.await("roll finished", () -> c.podNames(3).stream().allMatch(p -> pods.incarnations(p) == 2)
+                        && c.rolledOut() && c.ready(3));
+                assertThat(deletedWhileDown).as("pods taken down while %s was down", victim).isEmpty();
+                for (String p : c.podNames(3)) {
+                    assertThat(pods.incarnations(p)).as("incarnations of %s", p).isEqualTo(2);
+                }
+            }
+        }
+    }
+
+    /**
+     * Finding 9, one bad cluster stalls all. Cluster A's only pod is frozen (SIGSTOP: connections are
+     * accepted, nothing answers, every admin and status call times out). Cluster B, created then,
+     * becomes Ready in about the time an identical cluster took alone just before (the unfixed
+     * operator serialised reconciles across clusters behind a global lock, so every pass of B waited
+     * for A's timeouts).
+     */
+    @Test
+    @Order(10)
+    void aFrozenClusterDoesNotSlowAnotherClustersReconcile() throws Exception {
+        long alone;
+        try (ScenarioCluster baseline = ScenarioCluster.create(env, "f-alone", "alone", 1, spec -> { })) {
+            long t0 = System.nanoTime();
+            baseline.awaitReady(1);
+            alone = System.nanoTime() - t0;
+        }
+        try (ScenarioCluster a = ScenarioCluster.create(env, "f-frozen", "frozen", 1, spec -> { })) {
+            a.awaitReady(1);
+            long pid = env.kubelet().process(a.ns, "frozen-0").orElseThrow().pid();
+            signal("STOP", pid);
+            try {
+                a.await("frozen cluster seen unhealthy", () -> !a.conditionTrue("Available"));
+                try (ScenarioCluster b = ScenarioCluster.create(env, "f-healthy", "healthy", 1, spec -> { })) {
+                    long t0 = System.nanoTime();
+                    b.awaitReady(1);
+                    long withFrozen = System.nanoTime() - t0;
+                    System.out.printf("a one-member cluster became Ready in %d ms alone, %d ms beside a frozen one%n",
+                            Duration.ofNanos(alone).toMillis(), Duration.ofNanos(withFrozen).toMillis());
+                    assertThat(Duration.ofNanos(withFrozen)).as("time to Ready beside a frozen cluster (alone: %s)",
+                            Duration.ofNanos(alone)).isLessThan(Duration.ofNanos(alone * 2).plusSeconds(10));
+                }
+            } finally {
+                signal("CONT", pid);
+            }
+        }
+    }
+
+    /**
+     * Finding 12, operator restart. The operator process is restarted once in the middle of a roll
+     * (after the first pod was replaced) and once in the middle of a scale-down 3 → 1 (after the
+     * first member left the Raft configuration); the roll finishes with each pod replaced exactly
+     * once, and the scale-down ends Ready with exactly the one remaining member and the removed
+     * members' claims deleted.
+     */
+    @Test
+    @Order(11)
+    void anOperatorRestartedMidRollAndMidScaleDownCarriesOn() throws Exception {
+        try (ScenarioCluster c = ScenarioCluster.create(env, "f-operator", "resume", 3, spec -> { })) {
+            c.awaitReady(3);
+            c.awaitMembership(3);
+            try (ScenarioCluster.PodSampler pods = c.new PodSampler(3, 1)) {
+                c.annotate(RESTART, "operator-restart");
+                c.await("first pod replaced", () -> c.podNames(3).stream().anyMatch(p -> pods.incarnations(p) == 2));
+                env.restartOperator();
+                c.await("roll finished after the operator restart", () -> c.podNames(3).stream()
+                        .allMatch(p -> pods.incarnations(p) == 2) && c.rolledOut() && c.ready(3));
+                for (String p : c.podNames(3)) {
+                    assertThat(pods.incarnations(p)).as("incarnations of %s", p).isEqualTo(2);
+                }
+                assertThat(pods.tooManyDown).as("samples with more than one member down").isEmpty();
+            }
+            c.awaitMembership(3);
+            c.editSpec(spec -> spec.put("replicas", 1));
+            c.await("a member left the configuration", () -> {
+                String leader = c.nodeLeader();
+                return leader != null && c.node.status(c.uri(leader)).get("members").size() < 3;
+            });
+            env.restartOperator();
+            c.awaitReady(1);
+            c.awaitMembership(1);
+            c.await("claims of removed members deleted", () -> c.client.persistentVolumeClaims().inNamespace(c.ns)
+                    .list().getItems().stream().map(p -> p.getMetadata().getName()).toList().equals(List.of("data-resume-0")));
+        }
+    }
+
+    /**
+     * Finding 6, stuck Terminating. The first follower to be rolled ignores SIGTERM and carries a
+     * finalizer of the test (as a pod held by another controller would), so after the kubelet's
+     * SIGKILL at the end of the 60 s grace period it stays Terminating. The roll waits, reporting
+     * it, deletes no second pod meanwhile, and, once the pod is past its grace period by the margin,
+     * reports Degraded with reason PodStuckTerminating (the unfixed roll waited forever without a
+     * word). Released (finalizer removed), the pod goes and the roll completes.
+     */
+    @Test
+    @Order(12)
+    void aPodStuckTerminatingIsReportedAndTheRollWaitsForIt() throws Exception {
+        String finalizer = "e2e.golt.dev/hold";
+        try (ScenarioCluster c = ScenarioCluster.create(env, "f-stuck", "stuck", 3, spec -> { })) {
+            c.awaitReady(3);
+            c.awaitMembership(3);
+            String leader = c.awaitLeader();
+            String stuck = c.podNames(3).stream().filter(p -> !p.equals(leader)).findFirst().orElseThrow();
+            c.client.pods().inNamespace(c.ns).withName(stuck).edit(p -> {
+                Map<String, String> annotations = new java.util.HashMap<>(
+                        p.getMetadata().getAnnotations() == null ? Map.of() : p.getMetadata().getAnnotations());
+                annotations.put(TestKubelet.IGNORE_SIGTERM, "true");
+                p.getMetadata().setAnnotations(annotations);
+                List<String> finalizers = new ArrayList<>(p.getMetadata().getFinalizers());
+                finalizers.add(finalizer);
+                p.getMetadata().setFinalizers(finalizers);
+                return p;
+            });
+            Map<String, String> uids = c.podUids();
+            try (ScenarioCluster.PodSampler pods = c.new PodSampler(3, 1)) {
+                c.annotate(RESTART, "stuck-test");
+                c.await(stuck + " terminating", () -> c.pod(stuck).getMetadata().getDeletionTimestamp() != null);
+                c.await("waiting for " + stuck + " reported", () -> String.valueOf(c.message("Progressing"))
+                        .contains("waiting for pod " + stuck + " to terminate"));
+                c.await("Degraded PodStuckTerminating", Duration.ofSeconds(150),
+                        () -> c.conditionTrue("Degraded") && "PodStuckTerminating".equals(c.reason("Degraded")));
+                assertThat(c.message("Degraded")).contains(stuck);
+                for (String p : c.podNames(3)) {
+                    if (!p.equals(stuck)) {
+                        assertThat(c.pod(p).getMetadata().getUid()).as("%s while %s is stuck", p, stuck).isEqualTo(uids.get(p));
+                        assertThat(c.pod(p).getMetadata().getDeletionTimestamp()).isNull();
+                    }
+                }
+                c.client.pods().inNamespace(c.ns).withName(stuck).edit(p -> {
+                    p.getMetadata().setFinalizers(p.getMetadata().getFinalizers().stream()
+                            .filter(f -> !f.equals(finalizer)).toList());
+                    return p;
+                });
+                c.await("roll finished", () -> c.podNames(3).stream().allMatch(p -> pods.incarnations(p) == 2)
+                        && c.rolledOut() && c.ready(3));
+                assertThat(c.conditionTrue("Degraded")).isFalse();
+                assertThat(pods.tooManyDown).as("samples with more than one member down").isEmpty();
+            }
+        }
+    }
+
     // ---- helpers ----
+
+    private static Map<String, String> templateEnv(io.fabric8.kubernetes.api.model.apps.StatefulSet sts) {
+        Map<String, String> values = new TreeMap<>();
+        sts.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
+                .forEach(e -> values.put(e.getName(), e.getValue()));
+        return values;
+    }
+
+    /** The environment a process was started with. */
+    private static Map<String, String> environ(long pid) throws java.io.IOException {
+        Map<String, String> values = new TreeMap<>();
+        for (String entry : new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")),
+                java.nio.charset.StandardCharsets.UTF_8).split("\0")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                values.put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        return values;
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -%s %d", signal, pid).isZero();
+    }
+
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> storage(Map<String, Object> spec) {
