@@ -45,7 +45,7 @@ public final class KubeEnvironment implements E2eEnvironment {
     private final KubernetesClient client;
     private final List<AutoCloseable> parts;
     private final TestKubelet kubelet;
-    private final OperatorProcess operator;
+    private volatile OperatorProcess operator;
     private final String namespace;
     private final String operatorUser;
 
@@ -230,6 +230,11 @@ public final class KubeEnvironment implements E2eEnvironment {
 
     @Override
     public URI nodeUri(String pod) {
+        return nodeUri(namespace, pod);
+    }
+
+    /** Base URI of the node HTTP API of a pod in any namespace. */
+    public URI nodeUri(String namespace, String pod) {
         Pod p = client.pods().inNamespace(namespace).withName(pod).get();
         String ip = p == null || p.getStatus() == null ? null : p.getStatus().getPodIP();
         if (ip == null) {
@@ -240,8 +245,26 @@ public final class KubeEnvironment implements E2eEnvironment {
 
     @Override
     public void killContainer(String pod) {
+        killContainer(namespace, pod);
+    }
+
+    /** SIGKILL to the container process of a pod in any namespace; the kubelet restarts it. */
+    public void killContainer(String namespace, String pod) {
         kubelet.process(namespace, pod).orElseThrow(() -> new IllegalStateException("pod " + pod + " runs no process"))
                 .destroyForcibly();
+    }
+
+    /**
+     * Restarts the operator process: stopped as a pod deletion stops it, then started again with the
+     * same arguments, so it must carry on from what it finds in the cluster.
+     */
+    public void restartOperator() throws IOException, InterruptedException {
+        operator = operator.restart();
+    }
+
+    /** The operator's log so far. */
+    public Path operatorLog() {
+        return operator.log();
     }
 
     @Override
@@ -251,6 +274,11 @@ public final class KubeEnvironment implements E2eEnvironment {
 
     @Override
     public String diagnostics(List<String> pods) {
+        return diagnostics(namespace, pods);
+    }
+
+    /** Diagnostics of pods in any namespace, plus the operator's and controller manager's logs. */
+    public String diagnostics(String namespace, List<String> pods) {
         StringBuilder out = new StringBuilder();
         for (String pod : pods) {
             out.append(tail("pod " + pod, kubelet.log(namespace, pod)));

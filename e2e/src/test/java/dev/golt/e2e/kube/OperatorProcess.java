@@ -17,11 +17,13 @@ import java.util.concurrent.TimeUnit;
 final class OperatorProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
+    private final ProcessBuilder builder;
 
     private final Thread killOnExit;
 
-    private OperatorProcess(Process process, Path log) {
-        this.process = process;
+    private OperatorProcess(ProcessBuilder builder, Path log) throws IOException {
+        this.builder = builder;
+        this.process = builder.start();
         this.log = log;
         this.killOnExit = new Thread(process::destroyForcibly);
         Runtime.getRuntime().addShutdownHook(killOnExit);
@@ -55,7 +57,16 @@ final class OperatorProcess implements AutoCloseable {
         pb.environment().put("KUBECONFIG", kubeconfig.toString());
         pb.environment().put("WATCH_NAMESPACES", namespace);
         pb.environment().put("GOLT_OPERATOR_HTTP", "127.0.0.1:0");
-        return new OperatorProcess(pb.start(), log);
+        return new OperatorProcess(pb, log);
+    }
+
+    /**
+     * Stops this process (SIGTERM, as a pod deletion would; SIGKILL after 15 s) and starts a new one
+     * with the same command, environment and log file, as a restarted operator pod would be.
+     */
+    OperatorProcess restart() throws IOException, InterruptedException {
+        close();
+        return new OperatorProcess(builder, log);
     }
 
     Path log() {

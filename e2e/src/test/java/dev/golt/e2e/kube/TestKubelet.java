@@ -162,6 +162,11 @@ public final class TestKubelet implements AutoCloseable {
         return pods.size();
     }
 
+    /** Number of pod processes of that namespace running or being stopped. */
+    public int activeProcessesIn(String namespace) {
+        return (int) pods.values().stream().filter(r -> r.key.startsWith(namespace + "/")).count();
+    }
+
     // ---- node ----
 
     private void register() {

@@ -1,0 +1,385 @@
+package dev.golt.e2e.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.golt.e2e.Await;
+import dev.golt.e2e.GoltClusters;
+import dev.golt.e2e.NodeHttp;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+import java.net.ConnectException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.StreamSupport;
+
+/**
+ * One GoltCluster in its own namespace, for one scenario of {@link OperatorFindingsE2eTest}: created
+ * with small Raft timeouts, observed the way a user (and kubectl) sees it, and deleted with its
+ * namespace at the end so node processes do not pile up.
+ */
+final class ScenarioCluster implements AutoCloseable {
+    static final Duration BOUND = Duration.ofSeconds(Long.getLong("golt.e2e.boundSeconds", 240));
+
+    final KubeEnvironment env;
+    final KubernetesClient client;
+    final String ns;
+    final String name;
+    final GoltClusters clusters;
+    final NodeHttp node = new NodeHttp();
+
+    private ScenarioCluster(KubeEnvironment env, String ns, String name) {
+        this.env = env;
+        this.client = env.client();
+        this.ns = ns;
+        this.name = name;
+        this.clusters = new GoltClusters(client, ns);
+    }
+
+    /** A namespace (with these labels) and no cluster yet. */
+    static ScenarioCluster namespace(KubeEnvironment env, String ns, String name, Map<String, String> labels) {
+        KubeEnvironment.createNamespace(env.client(), ns, labels);
+        return new ScenarioCluster(env, ns, name);
+    }
+
+    /** A namespace and a cluster of {@code replicas} members, not waited for. */
+    static ScenarioCluster create(KubeEnvironment env, String ns, String name, int replicas,
+                                  Consumer<Map<String, Object>> specChange) {
+        ScenarioCluster c = namespace(env, ns, name, Map.of());
+        c.createCluster(replicas, specChange);
+        return c;
+    }
+
+    /** Creates the GoltCluster (small raft timeouts, 1Gi claims deleted on scale-down). */
+    @SuppressWarnings("unchecked")
+    GenericKubernetesResource createCluster(int replicas, Consumer<Map<String, Object>> specChange) {
+        GenericKubernetesResource resource = Serialization.unmarshal("""
+                apiVersion: golt.dev/v1alpha1
+                kind: GoltCluster
+                metadata:
+                  name: %s
+                spec:
+                  replicas: %d
+                  image: %s
+                  imagePullPolicy: IfNotPresent
+                  storage:
+                    size: 1Gi
+                    claimOnScaleDown: Delete
+                  raft:
+                    tickMs: 20
+                    electionTicksMin: 50
+                    electionTicksMax: 100
+                    heartbeatTicks: 5
+                    snapshotThresholdEntries: 100000
+                """.formatted(name, replicas, env.nodeImage()), GenericKubernetesResource.class);
+        specChange.accept((Map<String, Object>) resource.getAdditionalProperties().get("spec"));
+        return client.genericKubernetesResources(GoltClusters.CONTEXT).inNamespace(ns).resource(resource).create();
+    }
+
+    // ---- the cluster as kubectl shows it ----
+
+    GenericKubernetesResource cluster() {
+        return clusters.get(name);
+    }
+
+    long generation() {
+        return cluster().getMetadata().getGeneration();
+    }
+
+    void editSpec(Consumer<Map<String, Object>> change) {
+        clusters.editSpec(name, change);
+    }
+
+    void annotate(String key, String value) {
+        clusters.annotate(name, key, value);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> raft(Map<String, Object> spec) {
+        return (Map<String, Object>) spec.computeIfAbsent("raft", k -> new LinkedHashMap<>());
+    }
+
+    boolean conditionTrue(String type) {
+        return GoltClusters.isTrue(cluster(), type);
+    }
+
+    String reason(String type) {
+        return GoltClusters.condition(cluster(), type).map(c -> (String) c.get("reason")).orElse(null);
+    }
+
+    String message(String type) {
+        return GoltClusters.condition(cluster(), type).map(c -> (String) c.get("message")).orElse(null);
+    }
+
+    /** Ready=True for the current generation with {@code replicas} ready members and pods. */
+    boolean ready(int replicas) {
+        GenericKubernetesResource c = cluster();
+        Map<String, Object> status = GoltClusters.status(c);
+        return GoltClusters.isTrue(c, "Ready") && Integer.valueOf(replicas).equals(status.get("readyReplicas"))
+                && c.getMetadata().getGeneration().equals(((Number) status.getOrDefault("observedGeneration", -1)).longValue())
+                && pods().size() == replicas;
+    }
+
+    void awaitReady(int replicas) {
+        await(replicas + " members ready", () -> ready(replicas));
+    }
+
+    /** Every node's configuration and status.members are exactly the voters {@code name-0..replicas-1}. */
+    void awaitMembership(int replicas) {
+        Set<String> expected = new HashSet<>(podNames(replicas));
+        await("membership " + expected + " on every node and in status", () -> {
+            for (String pod : podNames(replicas)) {
+                JsonNode members = node.status(uri(pod)).get("members");
+                if (!voters(members).equals(expected) || members.size() != replicas) {
+                    return false;
+                }
+            }
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> members = (List<Map<String, Object>>) GoltClusters.status(cluster())
+                    .getOrDefault("members", List.of());
+            return members.stream().map(m -> (String) m.get("id")).collect(Collectors.toSet()).equals(expected);
+        });
+    }
+
+    static Set<String> voters(JsonNode members) {
+        return StreamSupport.stream(members.spliterator(), false)
+                .filter(m -> "voter".equals(m.get("role").asText())).map(m -> m.get("id").asText())
+                .collect(Collectors.toSet());
+    }
+
+    // ---- pods and nodes ----
+
+    List<Pod> pods() {
+        return client.pods().inNamespace(ns).list().getItems();
+    }
+
+    Pod pod(String pod) {
+        return client.pods().inNamespace(ns).withName(pod).get();
+    }
+
+    String podName(int ordinal) {
+        return name + "-" + ordinal;
+    }
+
+    List<String> podNames(int replicas) {
+        return IntStream.range(0, replicas).mapToObj(this::podName).toList();
+    }
+
+    Map<String, String> podUids() {
+        Map<String, String> uids = new LinkedHashMap<>();
+        pods().forEach(p -> uids.put(p.getMetadata().getName(), p.getMetadata().getUid()));
+        return uids;
+    }
+
+    URI uri(String pod) {
+        return env.nodeUri(ns, pod);
+    }
+
+    static boolean isReady(Pod p) {
+        return p != null && p.getStatus() != null && p.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    int restarts(String pod) {
+        Pod p = pod(pod);
+        return p == null || p.getStatus() == null || p.getStatus().getContainerStatuses().isEmpty()
+                ? 0 : p.getStatus().getContainerStatuses().get(0).getRestartCount();
+    }
+
+    StatefulSet statefulSet() {
+        return client.apps().statefulSets().inNamespace(ns).withName(name).get();
+    }
+
+    /** The StatefulSet controller saw the latest template and every pod was made from its update revision. */
+    boolean rolledOut() {
+        StatefulSet sts = statefulSet();
+        if (sts == null || sts.getStatus() == null || sts.getStatus().getObservedGeneration() == null
+                || sts.getStatus().getObservedGeneration() < sts.getMetadata().getGeneration()) {
+            return false;
+        }
+        String revision = sts.getStatus().getUpdateRevision();
+        return pods().stream().allMatch(p -> revision.equals(p.getMetadata().getLabels().get("controller-revision-hash")));
+    }
+
+    /** The leader every node agrees on, or null. */
+    String nodeLeader() throws Exception {
+        Set<String> leaders = new HashSet<>();
+        for (Pod pod : pods()) {
+            JsonNode leader = node.status(uri(pod.getMetadata().getName())).get("leader");
+            leaders.add(leader == null || leader.isNull() ? null : leader.asText());
+        }
+        return leaders.size() == 1 ? leaders.iterator().next() : null;
+    }
+
+    String awaitLeader() {
+        String[] leader = new String[1];
+        await("nodes agree on a leader", () -> (leader[0] = nodeLeader()) != null);
+        return leader[0];
+    }
+
+    void await(String what, Callable<Boolean> condition) {
+        await(what, BOUND, condition);
+    }
+
+    void await(String what, Duration bound, Callable<Boolean> condition) {
+        try {
+            Await.until(ns + "/" + name + ": " + what, bound, condition);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nstatus: " + GoltClusters.status(cluster()) + "\n"
+                    + env.diagnostics(ns, podNames(5)), e);
+        }
+    }
+
+    /** Deletes the cluster and its namespace and waits until their node processes stopped. */
+    @Override
+    public void close() {
+        clusters.named(name).delete();
+        Await.until(ns + ": pods gone", BOUND, () -> pods().isEmpty()
+                && env.kubelet().activeProcessesIn(ns) == 0);
+        client.namespaces().withName(ns).delete();
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** Every pod incarnation (uid) seen per pod name, sampled until stopped. */
+    final class PodSampler implements AutoCloseable {
+        final Map<String, Set<String>> uids = new ConcurrentHashMap<>();
+        /** Samples at which more than {@code maxDown} members were not ready (or missing). */
+        final List<String> tooManyDown = new CopyOnWriteArrayList<>();
+        private final int members;
+        private final int maxDown;
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Thread thread;
+
+        PodSampler(int members, int maxDown) {
+            this.members = members;
+            this.maxDown = maxDown;
+            sample();
+            thread = Thread.ofVirtual().name("pod-sampler-" + ns).start(() -> {
+                while (!stop.get()) {
+                    try {
+                        sample();
+                    } catch (RuntimeException apiHiccup) {
+                        // next sample
+                    }
+                    ScenarioCluster.sleep(100);
+                }
+            });
+        }
+
+        private void sample() {
+            List<Pod> now = pods();
+            Set<String> up = new HashSet<>();
+            for (Pod p : now) {
+                uids.computeIfAbsent(p.getMetadata().getName(), k -> new LinkedHashSet<>()).add(p.getMetadata().getUid());
+                if (isReady(p) && p.getMetadata().getDeletionTimestamp() == null) {
+                    up.add(p.getMetadata().getName());
+                }
+            }
+            Set<String> down = new java.util.TreeSet<>(podNames(members));
+            down.removeAll(up);
+            if (down.size() > maxDown) {
+                tooManyDown.add(java.time.Instant.now() + " down " + down);
+            }
+        }
+
+        int incarnations(String pod) {
+            return uids.getOrDefault(pod, Set.of()).size();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join();
+        }
+    }
+
+    /**
+     * A client writing continuously to the ready pods not being deleted (as behind the client
+     * Service); a write is retried elsewhere only when refused (connection refused, 503).
+     * Acknowledged writes are kept, so none may be lost.
+     */
+    final class LoadWriter implements AutoCloseable {
+        final Map<String, String> acked = new ConcurrentHashMap<>();
+        final List<String> failures = new CopyOnWriteArrayList<>();
+        private final NodeHttp http = new NodeHttp();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final SharedIndexInformer<Pod> endpoints;
+        private final Thread thread;
+
+        LoadWriter(String prefix) {
+            endpoints = client.pods().inNamespace(ns).inform();
+            thread = Thread.ofVirtual().name("load-writer-" + ns).start(() -> run(prefix));
+        }
+
+        private List<String> endpoints() {
+            return endpoints.getStore().list().stream()
+                    .filter(p -> p.getMetadata().getDeletionTimestamp() == null && isReady(p))
+                    .map(p -> p.getMetadata().getName()).sorted().toList();
+        }
+
+        private void run(String prefix) {
+            int target = 0;
+            for (int i = 0; !stop.get(); i++) {
+                String key = prefix + "%06d".formatted(i);
+                String value = "v" + i;
+                for (int attempt = 0; !stop.get() && attempt < 600; attempt++) {
+                    List<String> ready = endpoints();
+                    if (ready.isEmpty()) {
+                        ScenarioCluster.sleep(50);
+                        continue;
+                    }
+                    String pod = ready.get(target++ % ready.size());
+                    try {
+                        NodeHttp.Answer answer = http.set(uri(pod), key, value);
+                        if (answer.ok() && answer.body().get("success").asBoolean()) {
+                            acked.put(key, value);
+                            break;
+                        }
+                        if (answer.status() != 503) {
+                            failures.add(key + " via " + pod + ": HTTP " + answer.status() + " " + answer.body());
+                            break;
+                        }
+                    } catch (ConnectException refused) {
+                        // a Service would send the next request elsewhere
+                    } catch (Exception e) {
+                        failures.add(key + " via " + pod + ": " + e);
+                        break;
+                    }
+                    ScenarioCluster.sleep(50);
+                }
+                ScenarioCluster.sleep(20);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join();
+            endpoints.close();
+        }
+    }
+}
