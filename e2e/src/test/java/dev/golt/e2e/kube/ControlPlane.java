@@ -109,7 +109,7 @@ public final class ControlPlane implements AutoCloseable {
                 "--unsafe-no-fsync", "--quota-backend-bytes", String.valueOf(4L << 30), "--log-level", "warn");
         Path certs = Files.createDirectories(dir.resolve("apiserver-certs"));
         // Every request made with a service-account token (the operator's) goes to the audit log, so
-        // tests can compare what the operator did with what its RBAC grants.
+        // tests can compare what the operator did with what its RBAC grants; the tests' own writes too.
         Files.writeString(dir.resolve("audit-policy.yaml"), """
                 apiVersion: audit.k8s.io/v1
                 kind: Policy
@@ -117,6 +117,9 @@ public final class ControlPlane implements AutoCloseable {
                 rules:
                 - level: Metadata
                   userGroups: ["system:serviceaccounts"]
+                - level: Metadata
+                  users: ["admin"]
+                  verbs: ["create", "update", "patch", "delete"]
                 - level: None
                 """);
         start("kube-apiserver", binaries.resolve("kube-apiserver").toString(),

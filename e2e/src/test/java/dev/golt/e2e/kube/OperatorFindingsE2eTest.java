@@ -5,7 +5,9 @@ import dev.golt.e2e.NodeHttp;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -177,8 +179,9 @@ class OperatorFindingsE2eTest {
      * Finding 4, drains break quorum. Evictions through the Eviction API, as {@code kubectl drain}
      * does, against one cluster grown 1 → 2 → 3: with one and with two members every eviction is
      * refused (429: {@code maxUnavailable = members − quorum = 0}; the unfixed budget allowed one at
-     * every size); with three the budget allows one, and an eviction of a ready follower is allowed,
-     * then another once it is back. The cluster stays Available and never has two members down.
+     * every size); with three the budget allows one: an eviction of a ready follower is allowed, the
+     * other follower's and the leader's are refused while it is down, and allowed again once it is
+     * back. The cluster stays Available and never has two members down.
      */
     @Test
     @Order(3)
@@ -204,9 +207,12 @@ class OperatorFindingsE2eTest {
                 String leader = c.awaitLeader();
                 List<String> followers = c.podNames(3).stream().filter(p -> !p.equals(leader)).toList();
                 assertThat(evict(c, followers.get(0))).as("first eviction of three (%s)", followers.get(0)).isTrue();
-                // Open: a second eviction here, once the budget counts the first pod down
-                // (disruptionsAllowed 0, the target ready), was answered 200 on this control plane;
-                // not asserted until understood (see the findings report), the quorum checks below stay.
+                c.await("budget sees " + followers.get(0) + " down", () -> {
+                    PodDisruptionBudget b = c.client.policy().v1().podDisruptionBudget().inNamespace(c.ns).withName("drain").get();
+                    return b.getStatus().getCurrentHealthy() == 2 && b.getStatus().getDisruptionsAllowed() == 0;
+                });
+                assertThat(evict(c, followers.get(1))).as("second eviction while %s is down", followers.get(0)).isFalse();
+                assertThat(evict(c, leader)).as("eviction of the leader while %s is down", followers.get(0)).isFalse();
                 c.awaitReady(3);
                 awaitBudget(c, 3, 1);
                 assertThat(evict(c, followers.get(1))).as("eviction of %s once all are back", followers.get(1)).isTrue();
@@ -616,8 +622,13 @@ class OperatorFindingsE2eTest {
         return (Map<String, Object>) spec.computeIfAbsent("storage", k -> new java.util.LinkedHashMap<>());
     }
 
+    /**
+     * One eviction request, answered as the API server answers it: fabric8 would otherwise retry a
+     * 429 with backoff for about 40 s (and so report an eviction the budget allowed only later).
+     */
     private static boolean evict(ScenarioCluster c, String pod) {
-        return c.client.pods().inNamespace(c.ns).withName(pod).evict();
+        return c.client.newClient(new RequestConfigBuilder().withRequestRetryBackoffLimit(0).build())
+                .adapt(KubernetesClient.class).pods().inNamespace(c.ns).withName(pod).evict();
     }
 
     /** The budget says {@code maxUnavailable} and the disruption controller has counted every pod healthy. */

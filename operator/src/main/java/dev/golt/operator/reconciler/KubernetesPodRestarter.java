@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 
 /**
  * {@link PodRestarter} on the API server: the Eviction API with uid + resourceVersion preconditions
@@ -18,7 +19,10 @@ public final class KubernetesPodRestarter implements PodRestarter {
     private final KubernetesClient client;
 
     public KubernetesPodRestarter(KubernetesClient client) {
-        this.client = client;
+        // No client-side retries: fabric8 retries a 429 with backoff for about 40 s, which would
+        // evict long after the roller's fresh look at the cluster (and hide the budget's "not now").
+        this.client = client.newClient(new RequestConfigBuilder().withRequestRetryBackoffLimit(0).build())
+                .adapt(KubernetesClient.class);
     }
 
     @Override
