@@ -102,16 +102,20 @@ record ContainerLaunch(List<String> command, Map<String, String> env) {
         return out.toString();
     }
 
-    private static String toHostPaths(String value, Map<String, Path> hostPathByMountPath) {
+    /**
+     * Replaces every mount path standing as a whole path (or path prefix) in {@code value} in one
+     * pass, longest first: a host folder put in for one mount is never rewritten for another (a
+     * data volume under {@code /tmp/...} on the host with an emptyDir mounted at {@code /tmp}).
+     */
+    static String toHostPaths(String value, Map<String, Path> hostPathByMountPath) {
+        if (hostPathByMountPath.isEmpty()) {
+            return value;
+        }
         List<String> mountPaths = new ArrayList<>(hostPathByMountPath.keySet());
         mountPaths.sort(Comparator.comparingInt(String::length).reversed());
-        String result = value;
-        for (String mountPath : mountPaths) {
-            Pattern whole = Pattern.compile("(?<![\\w./-])" + Pattern.quote(mountPath) + "(?![\\w.-])");
-            result = whole.matcher(result).replaceAll(
-                    Matcher.quoteReplacement(hostPathByMountPath.get(mountPath).toString()));
-        }
-        return result;
+        Pattern any = Pattern.compile("(?<![\\w./-])(" + String.join("|", mountPaths.stream().map(Pattern::quote).toList())
+                + ")(?![\\w.-])");
+        return any.matcher(value).replaceAll(m -> Matcher.quoteReplacement(hostPathByMountPath.get(m.group(1)).toString()));
     }
 
     private static String valueFrom(Pod pod, EnvVarSource source, Objects objects) {

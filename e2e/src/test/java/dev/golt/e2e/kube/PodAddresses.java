@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class PodAddresses implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PodAddresses.class.getName());
-    private final int run = 1 + (int) (ProcessHandle.current().pid() % 250);
-    private final AtomicInteger next = new AtomicInteger();
+    private static final int RUN = 1 + (int) (ProcessHandle.current().pid() % 250);
+    /** JVM-wide, so two environments of one test run never hand out the same address. */
+    private static final AtomicInteger NEXT = new AtomicInteger();
     private final Map<String, String> byPod = new ConcurrentHashMap<>();
     private final boolean onInterface;
     private final Thread removeOnExit = new Thread(this::removeAll);
@@ -42,8 +43,8 @@ final class PodAddresses implements AutoCloseable {
 
     String of(String podKey) {
         return byPod.computeIfAbsent(podKey, k -> {
-            int n = next.getAndIncrement();
-            String ip = (onInterface ? "10.244." : "127.0.") + (run + n / 250) % 256 + "." + (1 + n % 250);
+            int n = NEXT.getAndIncrement();
+            String ip = (onInterface ? "10.244." : "127.0.") + (RUN + n / 250) % 256 + "." + (1 + n % 250);
             if (onInterface && !ip("addr", "add", ip + "/32", "dev", "lo")) {
                 throw new IllegalStateException("cannot add " + ip + " to lo");
             }
@@ -52,7 +53,7 @@ final class PodAddresses implements AutoCloseable {
     }
 
     private boolean canAddAddresses() {
-        String probe = "10.244." + run + ".254";
+        String probe = "10.244." + ((RUN + 128) % 256) + ".254";
         if (ip("addr", "add", probe + "/32", "dev", "lo")) {
             ip("addr", "del", probe + "/32", "dev", "lo");
             return true;
