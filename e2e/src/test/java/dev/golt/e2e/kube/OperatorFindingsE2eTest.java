@@ -146,6 +146,44 @@ class OperatorFindingsE2eTest {
     }
 
     /**
+     * Finding 1, the member that lost its volume: a member's claim and pod are deleted under a write
+     * load (a node's local disk gone), so its pod comes back empty. It must neither bootstrap nor
+     * sit forever as a voter the leader believes has entries it no longer has: the operator removes
+     * it from the configuration and adds it again as a learner, it catches up and is promoted, and
+     * no acknowledged write is lost.
+     */
+    @Test
+    @Order(13)
+    void aMemberWhoseVolumeIsLostIsReplacedAndCatchesUpWithoutLosingAWrite() throws Exception {
+        try (ScenarioCluster c = ScenarioCluster.create(env, "f-lost", "lost", 3, spec -> { })) {
+            c.awaitReady(3);
+            c.awaitMembership(3);
+            String leader = c.awaitLeader();
+            String victim = c.podNames(3).stream().filter(p -> !p.equals(leader)).reduce((a, b) -> b).orElseThrow();
+            Map<String, String> acked;
+            try (ScenarioCluster.LoadWriter writer = c.new LoadWriter("lost-")) {
+                c.await("writes acknowledged before the loss", () -> writer.acked.size() >= 30);
+                String uid = c.pod(victim).getMetadata().getUid();
+                c.client.persistentVolumeClaims().inNamespace(c.ns).withName("data-" + victim).delete();
+                c.client.pods().inNamespace(c.ns).withName(victim).delete();
+                c.await(victim + " back on a new volume", () -> c.pod(victim) != null
+                        && !uid.equals(c.pod(victim).getMetadata().getUid()));
+                int ackedAtLoss = writer.acked.size();
+                c.awaitReady(3);
+                c.awaitMembership(3);
+                c.await("writes acknowledged after the replacement", () -> writer.acked.size() >= ackedAtLoss + 30);
+                acked = Map.copyOf(writer.acked);
+                assertThat(writer.failures).as("client requests failing after retries").isEmpty();
+            }
+            assertThat(Files.readString(env.kubelet().log(c.ns, victim))).as("log of %s", victim)
+                    .contains("waiting to be added");
+            for (String pod : c.podNames(3)) {
+                assertAllRead(c, pod, acked);
+            }
+        }
+    }
+
+    /**
      * Finding 2, restart loop. {@code golt.dev/restart: "true"} — the value a user types — rolls
      * each pod exactly once (the unfixed operator counted a pod carrying {@code "true"} as out of
      * date and rolled forever); then nothing restarts for a while; a second value rolls once more.

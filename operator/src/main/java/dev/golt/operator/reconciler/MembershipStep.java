@@ -22,6 +22,13 @@ import java.util.function.Consumer;
  * per call, highest ordinal first; the leader leaves last, after handing leadership to a member
  * that stays. Scale up adds every missing pod that has an address as a learner at once (learners
  * do not count for quorum; the node promotes them when caught up).
+ *
+ * <p>A member whose volume was lost (a deleted claim, a replaced node's local disk) comes back as a
+ * node with an empty log waiting to be added, while the leader still counts it with the entries it
+ * had acknowledged: Raft never sends it those again, so it would never catch up, and its vote would
+ * be one without the promises it made. Like etcd's documented procedure for a member that lost its
+ * data, the step removes it from the configuration (only where the remaining healthy voters keep a
+ * quorum) and, on a later pass, adds it again as a learner that catches up from the leader.
  */
 public final class MembershipStep {
 
@@ -32,6 +39,7 @@ public final class MembershipStep {
     public static final String REASON_NO_LEADER = "NoLeader";
     public static final String REASON_SCALE_DOWN_BLOCKED = "ScaleDownBlocked";
     public static final String REASON_MEMBERSHIP_FAILED = "MembershipChangeFailed";
+    public static final String REASON_REPLACING_LOST_MEMBER = "ReplacingMemberWithLostData";
 
     private final NodeClient nodes;
     private final Consumer<String> onChange;
@@ -77,6 +85,10 @@ public final class MembershipStep {
             if (!toRemove.isEmpty()) {
                 return removeOne(state, toRemove, leaderEndpoint.get());
             }
+            Optional<String> lost = lostData(state);
+            if (lost.isPresent()) {
+                return removeLost(state, lost.get(), leaderEndpoint.get());
+            }
             List<String> added = new ArrayList<>();
             for (String id : toAdd) {
                 if (state.endpoint(id).isPresent() && !state.terminating(id)) {
@@ -97,6 +109,36 @@ public final class MembershipStep {
             return StepResult.busy(REASON_PROMOTING, "waiting for learners " + learners + " to catch up");
         }
         return StepResult.done();
+    }
+
+    /**
+     * A configured member, not the leader, whose node answers with nothing — no log, no snapshot, no
+     * configuration — although the leader has seen it acknowledge entries.
+     */
+    static Optional<String> lostData(ClusterState state) {
+        String leaderId = state.leaderId().orElse(null);
+        return state.members().stream()
+                .filter(m -> !m.id().equals(leaderId) && m.matchIndex() != null && m.matchIndex() > 0)
+                .map(NodeStatus.Member::id)
+                .filter(id -> {
+                    NodeStatus node = state.statuses().get(id);
+                    return node != null && node.logLength() == 0 && node.snapshotIndex() == 0
+                            && node.appliedIndex() == 0 && node.members().isEmpty();
+                })
+                .findFirst();
+    }
+
+    private StepResult removeLost(ClusterState state, String id, URI leaderEndpoint) {
+        List<String> remainingVoters = state.voters().stream().filter(v -> !v.equals(id)).toList();
+        long healthyRemaining = remainingVoters.stream().filter(state::healthy).count();
+        if (remainingVoters.isEmpty() || healthyRemaining < ClusterState.quorum(remainingVoters.size())) {
+            return StepResult.degraded(REASON_REPLACING_LOST_MEMBER, id + " lost its data, but only " + healthyRemaining
+                    + " of the other " + remainingVoters.size() + " voters are healthy: it cannot be replaced safely");
+        }
+        nodes.removeMember(leaderEndpoint, id);
+        onChange.accept("removed");
+        return StepResult.busy(REASON_REPLACING_LOST_MEMBER, id + " lost its data: removed from the Raft configuration,"
+                + " to be added again as a learner");
     }
 
     private StepResult removeOne(ClusterState state, List<String> toRemove, URI leaderEndpoint) {

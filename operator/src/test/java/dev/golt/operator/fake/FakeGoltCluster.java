@@ -28,6 +28,8 @@ public final class FakeGoltCluster implements NodeClient {
     public static final class FakeNode {
         public boolean up = true;
         public long applied;
+        /** Restarted on an empty volume: answers with no log and no configuration until added again. */
+        public boolean lostData;
     }
 
     public synchronized FakeGoltCluster bootstrap(String... voters) {
@@ -97,6 +99,9 @@ public final class FakeGoltCluster implements NodeClient {
     public synchronized NodeStatus status(URI uri) {
         FakeNode node = reachable(uri);
         String id = idOf(uri);
+        if (node.lostData) {
+            return new NodeStatus(id, "follower", term, 0, 0, 0, 0, leader, false, List.of());
+        }
         boolean member = members.containsKey(id);
         boolean isLeader = id.equals(leader);
         if (isLeader && autoPromote) {
@@ -121,6 +126,7 @@ public final class FakeGoltCluster implements NodeClient {
         requireLeaderKnown(uri);
         log.add("add " + id + " " + raftAddress);
         members.putIfAbsent(id, "learner");
+        node(id).lostData = false;
         commit++;
         nodes.values().forEach(n -> n.applied = Math.max(n.applied, commit));
     }

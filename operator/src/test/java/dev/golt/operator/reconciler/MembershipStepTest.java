@@ -137,4 +137,42 @@ class MembershipStepTest {
         assertThat(world.nodes.log).isEmpty();
         assertThat(changes).isEmpty();
     }
+
+    @Test
+    void aMemberThatLostItsDataIsRemovedAndAddedAgainAsALearner() {
+        FakeWorld world = world(3, 3, "kv-0", "kv-1", "kv-2");
+        world.nodes.node("kv-2").lostData = true;
+
+        StepResult first = reconcile(world, 3);
+        assertThat(first.reason()).isEqualTo(MembershipStep.REASON_REPLACING_LOST_MEMBER);
+        assertThat(world.nodes.log).containsExactly("remove kv-2");
+        StepResult second = reconcile(world, 3);
+        assertThat(second.reason()).isEqualTo(MembershipStep.REASON_ADDING);
+        assertThat(world.nodes.log).containsExactly("remove kv-2", "add kv-2 kv-2.kv-headless.ns.svc.cluster.local:7000");
+        world.nodes.promoteLearners();
+        assertThat(reconcile(world, 3).isDone()).isTrue();
+        assertThat(changes).containsExactly("removed", "added");
+    }
+
+    @Test
+    void aMemberThatLostItsDataIsNotRemovedWhenTheRestHaveNoQuorumWithoutIt() {
+        FakeWorld world = world(3, 3, "kv-0", "kv-1", "kv-2");
+        world.nodes.node("kv-1").lostData = true;
+        world.nodes.node("kv-2").lostData = true;
+
+        StepResult result = reconcile(world, 3);
+        assertThat(result.kind()).isEqualTo(StepResult.Kind.DEGRADED);
+        assertThat(result.reason()).isEqualTo(MembershipStep.REASON_REPLACING_LOST_MEMBER);
+        assertThat(world.nodes.log).isEmpty();
+    }
+
+    @Test
+    void aLearnerThatHasReceivedNothingYetIsNotMistakenForALostMember() {
+        FakeWorld world = world(4, 3, "kv-0", "kv-1", "kv-2");
+        reconcile(world, 4);
+        world.nodes.node("kv-3").applied = 0;
+        world.nodes.node("kv-3").lostData = true;
+        assertThat(reconcile(world, 4).reason()).isEqualTo(MembershipStep.REASON_PROMOTING);
+        assertThat(world.nodes.log).containsExactly("add kv-3 kv-3.kv-headless.ns.svc.cluster.local:7000");
+    }
 }
