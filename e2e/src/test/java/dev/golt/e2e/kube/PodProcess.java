@@ -29,8 +29,11 @@ import java.util.function.Supplier;
 final class PodProcess {
     /** Crash-loop back-off: 1 s doubling to 8 s (the kubelet uses 10 s to 5 min; tests need speed). */
     private static final long MAX_BACKOFF_MS = 8_000;
-    /** Probe periods are capped so tests notice readiness changes quickly. */
-    private static final long MAX_PROBE_PERIOD_MS = 1_000;
+    /**
+     * Readiness probe periods are capped so tests notice readiness changes quickly. Liveness keeps
+     * the pod's own period: it decides when a stalled process (a GC pause, a SIGSTOP) is killed.
+     */
+    private static final long MAX_READINESS_PERIOD_MS = 1_000;
 
     private final String name;
     private final Supplier<ContainerLaunch> launch;
@@ -204,7 +207,7 @@ final class PodProcess {
     }
 
     private void probeReadiness() {
-        probeLoop(readiness, 200, ok -> {
+        probeLoop(readiness, 200, MAX_READINESS_PERIOD_MS, ok -> {
             if (ok && !ready) {
                 readySince = Instant.now();
                 ready = true;
@@ -219,7 +222,7 @@ final class PodProcess {
         if (liveness == null) {
             return;
         }
-        probeLoop(liveness, 1_000, ok -> {
+        probeLoop(liveness, 1_000, Long.MAX_VALUE, ok -> {
             if (!ok) {
                 Process p = process;
                 if (p != null && p.isAlive()) {
@@ -231,10 +234,10 @@ final class PodProcess {
     }
 
     /** Runs {@code probe} and reports each change of its outcome (after its success/failure thresholds). */
-    private void probeLoop(Probe probe, long defaultPeriod, java.util.function.Consumer<Boolean> outcome) {
+    private void probeLoop(Probe probe, long defaultPeriod, long maxPeriod, java.util.function.Consumer<Boolean> outcome) {
         int successes = 0;
         int failures = 0;
-        long period = probe == null ? defaultPeriod : Math.min(seconds(probe.getPeriodSeconds(), 10) * 1000L, MAX_PROBE_PERIOD_MS);
+        long period = probe == null ? defaultPeriod : Math.min(seconds(probe.getPeriodSeconds(), 10) * 1000L, maxPeriod);
         while (!terminating) {
             try {
                 Thread.sleep(period);
