@@ -7,9 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
-import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,9 +131,8 @@ public final class GoltScenarios {
         String leaderBefore = awaitLeader();
         long termBefore = node.status(env.nodeUri(leaderBefore)).get("term").asLong();
         String revisionBefore = statefulSet().getStatus().getUpdateRevision();
-        LoadWriter writer = new LoadWriter(pods(3));
+        LoadWriter writer = new LoadWriter(client, ns, pods(3)::contains, env::nodeUri, "load-", 0);
         RollObserver observer = new RollObserver();
-        writer.start();
         observer.start();
         try {
             clusters.editSpec(CLUSTER, spec -> raft(spec).put("snapshotThresholdEntries", 90_000));
@@ -149,7 +146,7 @@ public final class GoltScenarios {
             });
             Thread.sleep(1_000);
         } finally {
-            writer.stop();
+            writer.close();
             observer.stop();
         }
         long termAfter = node.status(env.nodeUri(awaitLeader())).get("term").asLong();
@@ -480,94 +477,6 @@ public final class GoltScenarios {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * A client writing continuously, as an application behind the client Service would: it sends
-     * to the Service's endpoints (ready pods not being deleted, from an informer, as kube-proxy
-     * sees them) and retries a write on the next endpoint only when refused (connection refused or
-     * 503); anything else counts as a failure.
-     */
-    private final class LoadWriter {
-        final Map<String, String> acked = new ConcurrentHashMap<>();
-        final List<String> failures = new CopyOnWriteArrayList<>();
-        /**
-         * Its own connections, one per pod, in use back to back as an application's would be. Idle
-         * pooled connections (left by the scenarios' parallel clients) can be closed by a stopping
-         * pod just as a POST is sent on them, which the JDK client reports as an error, not a refusal.
-         */
-        private final NodeHttp http = new NodeHttp();
-        private final List<String> pods;
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private Thread thread;
-
-        private SharedIndexInformer<Pod> endpoints;
-
-        LoadWriter(List<String> pods) {
-            this.pods = pods;
-        }
-
-        void start() {
-            endpoints = client.pods().inNamespace(ns).inform();
-            thread = Thread.ofVirtual().name("load-writer").start(this::run);
-        }
-
-        void stop() throws InterruptedException {
-            stop.set(true);
-            thread.join();
-            endpoints.close();
-        }
-
-        private List<String> endpoints() {
-            return endpoints.getStore().list().stream()
-                    .filter(p -> p.getMetadata().getDeletionTimestamp() == null && pods.contains(p.getMetadata().getName()))
-                    .filter(p -> p.getStatus() != null && p.getStatus().getConditions().stream()
-                            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
-                    .map(p -> p.getMetadata().getName()).sorted().toList();
-        }
-
-        private void run() {
-            int target = 0;
-            for (int i = 0; !stop.get(); i++) {
-                String key = "load-%06d".formatted(i);
-                String value = "v" + i;
-                for (int attempt = 0; ; attempt++) {
-                    List<String> ready = endpoints();
-                    if (ready.isEmpty()) {
-                        // no endpoint: a Service refuses the connection
-                        if (attempt > 600) {
-                            failures.add(key + ": no ready endpoint after " + attempt + " attempts");
-                            break;
-                        }
-                        sleep(50);
-                        continue;
-                    }
-                    String pod = ready.get(target % ready.size());
-                    try {
-                        NodeHttp.Answer answer = http.set(env.nodeUri(pod), key, value);
-                        if (answer.ok() && answer.body().get("success").asBoolean()) {
-                            acked.put(key, value);
-                            break;
-                        }
-                        if (answer.status() != 503) {
-                            failures.add(key + " via " + pod + ": HTTP " + answer.status() + " " + answer.body());
-                            break;
-                        }
-                    } catch (ConnectException refused) {
-                        // the pod is down: a Service would send the next request elsewhere
-                    } catch (Exception e) {
-                        failures.add(key + " via " + pod + ": " + e);
-                        break;
-                    }
-                    if (attempt > 600) {
-                        failures.add(key + ": still refused after " + attempt + " attempts");
-                        break;
-                    }
-                    target++;
-                    sleep(50);
-                }
-            }
         }
     }
 

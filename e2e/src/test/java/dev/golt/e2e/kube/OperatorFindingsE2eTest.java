@@ -1,6 +1,7 @@
 package dev.golt.e2e.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.golt.e2e.LoadWriter;
 import dev.golt.e2e.NodeHttp;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -102,7 +102,7 @@ class OperatorFindingsE2eTest {
             RaftSampler raft = new RaftSampler(c, 3);
             Map<String, String> acked;
             List<String> failures;
-            try (ScenarioCluster.LoadWriter writer = c.new LoadWriter("regrow-")) {
+            try (LoadWriter writer = c.loadWriter("regrow-")) {
                 c.await("writes acknowledged before the shrink", () -> writer.acked.size() >= 30);
                 c.editSpec(spec -> spec.put("replicas", 1));
                 c.awaitReady(1);
@@ -161,7 +161,7 @@ class OperatorFindingsE2eTest {
             String leader = c.awaitLeader();
             String victim = c.podNames(3).stream().filter(p -> !p.equals(leader)).reduce((a, b) -> b).orElseThrow();
             Map<String, String> acked;
-            try (ScenarioCluster.LoadWriter writer = c.new LoadWriter("lost-")) {
+            try (LoadWriter writer = c.loadWriter("lost-")) {
                 c.await("writes acknowledged before the loss", () -> writer.acked.size() >= 30);
                 String uid = c.pod(victim).getMetadata().getUid();
                 c.client.persistentVolumeClaims().inNamespace(c.ns).withName("data-" + victim).delete();

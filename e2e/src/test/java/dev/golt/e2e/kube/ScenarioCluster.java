@@ -3,15 +3,14 @@ package dev.golt.e2e.kube;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.golt.e2e.Await;
 import dev.golt.e2e.GoltClusters;
+import dev.golt.e2e.LoadWriter;
 import dev.golt.e2e.NodeHttp;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
-import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
@@ -317,69 +316,8 @@ final class ScenarioCluster implements AutoCloseable {
         }
     }
 
-    /**
-     * A client writing continuously to the ready pods not being deleted (as behind the client
-     * Service); a write is retried elsewhere only when refused (connection refused, 503).
-     * Acknowledged writes are kept, so none may be lost.
-     */
-    final class LoadWriter implements AutoCloseable {
-        final Map<String, String> acked = new ConcurrentHashMap<>();
-        final List<String> failures = new CopyOnWriteArrayList<>();
-        private final NodeHttp http = new NodeHttp();
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final SharedIndexInformer<Pod> endpoints;
-        private final Thread thread;
-
-        LoadWriter(String prefix) {
-            endpoints = client.pods().inNamespace(ns).inform();
-            thread = Thread.ofVirtual().name("load-writer-" + ns).start(() -> run(prefix));
-        }
-
-        private List<String> endpoints() {
-            return endpoints.getStore().list().stream()
-                    .filter(p -> p.getMetadata().getDeletionTimestamp() == null && isReady(p))
-                    .map(p -> p.getMetadata().getName()).sorted().toList();
-        }
-
-        private void run(String prefix) {
-            int target = 0;
-            for (int i = 0; !stop.get(); i++) {
-                String key = prefix + "%06d".formatted(i);
-                String value = "v" + i;
-                for (int attempt = 0; !stop.get() && attempt < 600; attempt++) {
-                    List<String> ready = endpoints();
-                    if (ready.isEmpty()) {
-                        ScenarioCluster.sleep(50);
-                        continue;
-                    }
-                    String pod = ready.get(target++ % ready.size());
-                    try {
-                        NodeHttp.Answer answer = http.set(uri(pod), key, value);
-                        if (answer.ok() && answer.body().get("success").asBoolean()) {
-                            acked.put(key, value);
-                            break;
-                        }
-                        if (answer.status() != 503) {
-                            failures.add(key + " via " + pod + ": HTTP " + answer.status() + " " + answer.body());
-                            break;
-                        }
-                    } catch (ConnectException refused) {
-                        // a Service would send the next request elsewhere
-                    } catch (Exception e) {
-                        failures.add(key + " via " + pod + ": " + e);
-                        break;
-                    }
-                    ScenarioCluster.sleep(50);
-                }
-                ScenarioCluster.sleep(20);
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop.set(true);
-            thread.join();
-            endpoints.close();
-        }
+    /** A {@link LoadWriter} on this cluster's pods, pausing 20 ms between writes. */
+    LoadWriter loadWriter(String prefix) {
+        return new LoadWriter(client, ns, pod -> true, this::uri, prefix, 20);
     }
 }
