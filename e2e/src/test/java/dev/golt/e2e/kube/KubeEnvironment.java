@@ -1,6 +1,5 @@
 package dev.golt.e2e.kube;
 
-import com.marcnuri.helm.Helm;
 import dev.golt.e2e.Await;
 import dev.golt.e2e.E2eEnvironment;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -148,16 +147,15 @@ public final class KubeEnvironment implements E2eEnvironment {
     }
 
     private static OperatorIdentity installOperatorIdentity(KubernetesClient admin, ControlPlane cp, Path root, String namespace)
-            throws IOException {
+            throws IOException, InterruptedException {
         createNamespace(admin, OPERATOR_NAMESPACE, Map.of());
-        var template = new Helm(root.resolve("charts/golt-operator")).template()
-                .withName("golt-operator").withNamespace(OPERATOR_NAMESPACE).withKubeVersion(cp.version());
+        Path values = null;
         if (namespace != null) {
-            Path values = Files.createTempFile(cp.caFile().getParent(), "values", ".yaml");
+            values = Files.createTempFile(cp.caFile().getParent(), "values", ".yaml");
             Files.writeString(values, "watchNamespaces: [" + namespace + "]\n");
-            template.withValuesFile(values);
         }
-        String rendered = template.call();
+        String rendered = ChartTemplate.render(root.resolve("charts/golt-operator"), "golt-operator", OPERATOR_NAMESPACE,
+                cp.version(), values);
         Set<String> identityKinds = Set.of("ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding");
         String serviceAccount = null;
         for (HasMetadata item : admin.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8))).items()) {
