@@ -68,10 +68,6 @@ public final class ClusterDns implements AutoCloseable {
         return List.of("-Djdk.net.hosts.file=" + hostsFile, "-Dsun.net.inetaddr.negative.ttl=1");
     }
 
-    public Path hostsFile() {
-        return hosts.path();
-    }
-
     private synchronized void refresh() {
         if (slices == null || (pods == null) != (services == null)) {
             return; // still constructing

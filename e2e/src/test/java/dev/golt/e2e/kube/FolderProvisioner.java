@@ -59,7 +59,7 @@ public final class FolderProvisioner implements AutoCloseable {
     }
 
     /** The folder backing a volume this provisioner made. */
-    public Path folderOf(PersistentVolume volume) {
+    private static Path folderOf(PersistentVolume volume) {
         return Path.of(volume.getSpec().getHostPath().getPath());
     }
 

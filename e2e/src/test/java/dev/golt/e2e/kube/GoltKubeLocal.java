@@ -24,17 +24,20 @@ public final class GoltKubeLocal {
 
     public static void main(String[] args) throws Exception {
         KubeEnvironment env = KubeEnvironment.start("default", true);
+        Path kubeconfig = Path.of(System.getProperty("golt.kubeLocal.kubeconfig", "kubeconfig")).toAbsolutePath();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nStopping the operator, pods and control plane...");
             try {
                 env.close();
+                if (!Boolean.getBoolean("golt.e2e.keepWork")) {
+                    Files.deleteIfExists(kubeconfig);
+                }
             } catch (Exception e) {
                 System.err.println("stopping failed: " + e);
             }
             stopped.countDown();
         }, "golt-kube-local-stop"));
-        Path kubeconfig = Path.of(System.getProperty("golt.kubeLocal.kubeconfig", "kubeconfig")).toAbsolutePath();
         Files.copy(env.controlPlane().adminKubeconfig(), kubeconfig, StandardCopyOption.REPLACE_EXISTING);
         System.out.printf("""
 
