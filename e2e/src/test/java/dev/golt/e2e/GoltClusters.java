@@ -3,6 +3,8 @@ package dev.golt.e2e;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
@@ -41,23 +43,26 @@ public final class GoltClusters {
         return named(name).get();
     }
 
-    /** Changes the spec only (status and metadata as the server has them). */
+    /**
+     * Changes the spec as {@code kubectl patch --type merge} does: a merge patch without a
+     * resourceVersion, so the operator's status writes in between cannot make it conflict (fabric8's
+     * {@code edit} locks on the resourceVersion it read, and failed a CI run with 409).
+     */
     @SuppressWarnings("unchecked")
     public void editSpec(String name, Consumer<Map<String, Object>> change) {
-        named(name).edit(r -> {
-            change.accept((Map<String, Object>) r.getAdditionalProperties().get("spec"));
-            return r;
-        });
+        Map<String, Object> spec = Serialization.unmarshal(
+                Serialization.asJson(named(name).get().getAdditionalProperties().get("spec")), Map.class);
+        change.accept(spec);
+        mergePatch(name, Map.of("spec", spec));
     }
 
+    /** As {@code kubectl annotate --overwrite}. */
     public void annotate(String name, String key, String value) {
-        named(name).edit(r -> {
-            Map<String, String> annotations = new java.util.LinkedHashMap<>(
-                    Optional.ofNullable(r.getMetadata().getAnnotations()).orElse(Map.of()));
-            annotations.put(key, value);
-            r.getMetadata().setAnnotations(annotations);
-            return r;
-        });
+        mergePatch(name, Map.of("metadata", Map.of("annotations", Map.of(key, value))));
+    }
+
+    private void mergePatch(String name, Map<String, Object> patch) {
+        named(name).patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
     }
 
     @SuppressWarnings("unchecked")

@@ -600,16 +600,10 @@ class OperatorFindingsE2eTest {
             c.awaitMembership(3);
             String leader = c.awaitLeader();
             String stuck = c.podNames(3).stream().filter(p -> !p.equals(leader)).findFirst().orElseThrow();
-            c.client.pods().inNamespace(c.ns).withName(stuck).edit(p -> {
-                Map<String, String> annotations = new java.util.HashMap<>(
-                        p.getMetadata().getAnnotations() == null ? Map.of() : p.getMetadata().getAnnotations());
-                annotations.put(TestKubelet.IGNORE_SIGTERM, "true");
-                p.getMetadata().setAnnotations(annotations);
-                List<String> finalizers = new ArrayList<>(p.getMetadata().getFinalizers());
-                finalizers.add(finalizer);
-                p.getMetadata().setFinalizers(finalizers);
-                return p;
-            });
+            List<String> finalizers = new ArrayList<>(c.pod(stuck).getMetadata().getFinalizers());
+            finalizers.add(finalizer);
+            c.mergePatchPod(stuck, Map.of("metadata", Map.of(
+                    "annotations", Map.of(TestKubelet.IGNORE_SIGTERM, "true"), "finalizers", finalizers)));
             Map<String, String> uids = c.podUids();
             try (ScenarioCluster.PodSampler pods = c.new PodSampler(3, 1)) {
                 c.annotate(RESTART, "stuck-test");
@@ -625,11 +619,8 @@ class OperatorFindingsE2eTest {
                         assertThat(c.pod(p).getMetadata().getDeletionTimestamp()).isNull();
                     }
                 }
-                c.client.pods().inNamespace(c.ns).withName(stuck).edit(p -> {
-                    p.getMetadata().setFinalizers(p.getMetadata().getFinalizers().stream()
-                            .filter(f -> !f.equals(finalizer)).toList());
-                    return p;
-                });
+                c.mergePatchPod(stuck, Map.of("metadata", Map.of("finalizers", c.pod(stuck).getMetadata().getFinalizers()
+                        .stream().filter(f -> !f.equals(finalizer)).toList())));
                 c.await("roll finished", () -> c.podNames(3).stream().allMatch(p -> pods.incarnations(p) == 2)
                         && c.rolledOut() && c.ready(3));
                 assertThat(c.conditionTrue("Degraded")).isFalse();

@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.net.URI;
@@ -170,6 +172,11 @@ final class ScenarioCluster implements AutoCloseable {
 
     Pod pod(String pod) {
         return client.pods().inNamespace(ns).withName(pod).get();
+    }
+
+    /** As {@code kubectl patch pod --type merge}: no resourceVersion, so the kubelet's status writes cannot conflict. */
+    void mergePatchPod(String pod, Map<String, Object> patch) {
+        client.pods().inNamespace(ns).withName(pod).patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
     }
 
     String podName(int ordinal) {
