@@ -12,7 +12,7 @@ import java.util.OptionalLong;
  *                 MANIFEST-000005                 log of version edits
  *                 CURRENT                         name of the live manifest (switched by rename)
  *                 CURRENT.tmp                     CURRENT being written
- *                 CHECKPOINT                      applied index of a checkpoint directory
+ *                 CHECKPOINT                      applied index of a checkpoint directory (lsm.CheckpointMarker)
  *                 LOCK                            held while a store is open
  * </pre>
  */

@@ -2,16 +2,10 @@ package dev.golt.storage.lsm;
 
 import dev.golt.storage.CorruptionException;
 import dev.golt.storage.FileNames;
-import dev.golt.storage.FsyncPolicy;
 import dev.golt.storage.KeyValueStore;
 import dev.golt.storage.StorageException;
 import dev.golt.storage.WriteBatch;
-import dev.golt.storage.io.Record;
-import dev.golt.storage.io.RecordReader;
-import dev.golt.storage.io.WritableFile;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -20,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -30,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.stream.Stream;
 
 /**
  * The key-value state machine: an LSM tree of a memtable, immutable memtables being flushed, and
@@ -40,6 +32,10 @@ import java.util.stream.Stream;
  * more than it is written and keeps a modest data set, so bounding read amplification (one table
  * per level below L0) and space amplification (about 1.1x, tombstones dropped at the bottom) is
  * worth the higher write amplification.
+ *
+ * <p>This class orchestrates: reads, writes, memtable switching, and when flushes and compactions
+ * run. What to compact is {@link CompactionPicker}'s choice, table output is {@link TableWriter}'s,
+ * and the layout of a checkpoint is {@link Checkpoint}'s.
  *
  * <p>Concurrency: one applier thread, any number of readers. A read-write lock makes each batch
  * atomic for readers and pins the files a reader uses; writers hold it only to insert into the
@@ -58,6 +54,8 @@ public final class LsmStore implements KeyValueStore {
     private final ExecutorService flusher;
     private final ExecutorService compactor;
     private final AtomicBoolean compactionScheduled = new AtomicBoolean();
+    private final CompactionPicker picker;
+    private final TableWriter tableWriter;
     private final Object stall = new Object();
     private final byte[][] compactPointers = new byte[Version.MAX_LEVELS][];
     private final FileChannel lockChannel;
@@ -79,6 +77,8 @@ public final class LsmStore implements KeyValueStore {
         this.lockChannel = lockChannel;
         this.fileLock = fileLock;
         this.nextFile = new AtomicLong(nextFile);
+        this.picker = new CompactionPicker(options);
+        this.tableWriter = new TableWriter(dir, options, cache, this.nextFile);
         this.flusher = Executors.newSingleThreadExecutor(r -> daemon(r, "golt-lsm-flush"));
         this.compactor = Executors.newSingleThreadExecutor(r -> daemon(r, "golt-lsm-compact"));
     }
@@ -101,7 +101,7 @@ public final class LsmStore implements KeyValueStore {
             }
             Manifest.State state = Manifest.readCurrent(dir);
             if (state == null) {
-                if (!listNumbered(dir, true).isEmpty()) {
+                if (!ObsoleteFiles.tables(dir).isEmpty()) {
                     throw new CorruptionException("store " + dir + " has SSTables but no CURRENT file");
                 }
                 state = new Manifest.State();
@@ -143,55 +143,20 @@ public final class LsmStore implements KeyValueStore {
         mem = new Memtable();
         mem.setAppliedIndex(applied);
         rollManifest();
-        // Tables never recorded in the manifest (a flush or compaction cut short) and old manifests.
-        for (long n : listNumbered(dir, true)) {
-            if (!live.contains(n)) {
-                options.io().delete(FileNames.table(dir, n));
-            }
-        }
-        for (long n : listNumbered(dir, false)) {
-            if (n != manifest.number()) {
-                options.io().delete(dir.resolve(FileNames.manifestName(n)));
-            }
-        }
-        options.io().delete(dir.resolve(FileNames.CURRENT_TMP));
+        ObsoleteFiles.delete(options.io(), dir, live, manifest.number());
         scheduleCompaction();
-    }
-
-    private static List<Long> listNumbered(Path dir, boolean tables) throws IOException {
-        List<Long> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            files.forEach(p -> {
-                String name = p.getFileName().toString();
-                OptionalLong n = tables ? FileNames.parseTable(name) : FileNames.parseManifest(name);
-                n.ifPresent(out::add);
-            });
-        }
-        return out;
     }
 
     /** Starts a new manifest holding the whole current version (on open, and when the old one grew large). */
     private void rollManifest() throws IOException {
         Manifest old = manifest;
         long number = nextFile.getAndIncrement();
-        VersionEdit snapshot = snapshotEdit(version, durableApplied);
+        VersionEdit snapshot = VersionEdit.snapshotOf(version, durableApplied, nextFile.get());
         manifest = Manifest.create(options.io(), options.fsync(), dir, number, snapshot);
         if (old != null) {
             old.close();
             options.io().delete(dir.resolve(FileNames.manifestName(old.number())));
         }
-    }
-
-    private VersionEdit snapshotEdit(Version v, long appliedIndex) {
-        VersionEdit e = new VersionEdit();
-        e.appliedIndex = appliedIndex;
-        e.nextFile = nextFile.get();
-        for (int level = 0; level < Version.MAX_LEVELS; level++) {
-            for (FileMeta f : v.level(level)) {
-                e.added.add(new VersionEdit.Added(level, f.number(), f.size(), f.entries(), f.smallest(), f.largest()));
-            }
-        }
-        return e;
     }
 
     // ------------------------------------------------------------------ reads
@@ -211,25 +176,8 @@ public final class LsmStore implements KeyValueStore {
                     return v == Memtable.TOMBSTONE ? null : v;
                 }
             }
-            Version current = version;
-            for (FileMeta f : current.level(0)) {
-                if (Coding.compare(key, f.smallest()) >= 0 && Coding.compare(key, f.largest()) <= 0) {
-                    v = f.table().get(key);
-                    if (v != null) {
-                        return v == Table.DELETED ? null : v;
-                    }
-                }
-            }
-            for (int level = 1; level < Version.MAX_LEVELS; level++) {
-                FileMeta f = current.find(level, key);
-                if (f != null) {
-                    v = f.table().get(key);
-                    if (v != null) {
-                        return v == Table.DELETED ? null : v;
-                    }
-                }
-            }
-            return null;
+            v = version.get(key);
+            return v == Table.DELETED ? null : v;
         } finally {
             lock.readLock().unlock();
         }
@@ -347,7 +295,7 @@ public final class LsmStore implements KeyValueStore {
             checkBackground();
             Future<?> f = compactor.submit(() -> { });
             await(f);
-            if (!compactionScheduled.get() && pickCompaction(currentVersion()) == null) {
+            if (!compactionScheduled.get() && pickCompaction() == null) {
                 return;
             }
             scheduleCompaction();
@@ -389,20 +337,21 @@ public final class LsmStore implements KeyValueStore {
             } finally {
                 lock.readLock().unlock();
             }
-            List<FileMeta> outputs = new ArrayList<>();
+            List<FileMeta> outputs = List.of();
             if (!imm.isEmpty()) {
                 KvIterator it = imm.iterator();
                 it.seekToFirst();
-                writeTables(it, false, Long.MAX_VALUE, outputs);
+                outputs = tableWriter.write(it, false, Long.MAX_VALUE);
             }
             VersionEdit edit = new VersionEdit();
             edit.appliedIndex = imm.appliedIndex();
             for (FileMeta f : outputs) {
-                edit.added.add(new VersionEdit.Added(0, f.number(), f.size(), f.entries(), f.smallest(), f.largest()));
+                edit.added.add(VersionEdit.Added.of(0, f));
             }
             edit.nextFile = nextFile.get();
+            List<FileMeta> flushed = outputs;
             commit(edit, () -> {
-                version = version.apply(outputs, outputs.stream().map(f -> 0).toList(), List.of());
+                version = version.apply(flushed, flushed.stream().map(f -> 0).toList(), List.of());
                 imms = List.copyOf(imms.subList(0, imms.size() - 1));
                 durableApplied = imm.appliedIndex();
             });
@@ -432,56 +381,7 @@ public final class LsmStore implements KeyValueStore {
         }
     }
 
-    /** Writes the iterator's entries into new tables cut at {@code cutBytes}. */
-    private void writeTables(KvIterator it, boolean dropTombstones, long cutBytes, List<FileMeta> outputs) throws IOException {
-        TableBuilder builder = null;
-        WritableFile file = null;
-        long number = 0;
-        try {
-            while (it.valid()) {
-                byte[] value = it.value();
-                if (value == null && dropTombstones) {
-                    it.next();
-                    continue;
-                }
-                if (builder == null) {
-                    number = nextFile.getAndIncrement();
-                    file = options.io().create(FileNames.table(dir, number));
-                    builder = new TableBuilder(file, options.blockSize(), options.bloomBitsPerKey());
-                }
-                builder.add(it.key(), value);
-                it.next();
-                if (builder.fileSize() >= cutBytes) {
-                    outputs.add(finishTable(builder, file, number));
-                    builder = null;
-                    file = null;
-                }
-            }
-            if (builder != null) {
-                outputs.add(finishTable(builder, file, number));
-                file = null;
-            }
-        } finally {
-            if (file != null) {
-                file.close();
-            }
-        }
-    }
-
-    private FileMeta finishTable(TableBuilder builder, WritableFile file, long number) throws IOException {
-        builder.finish();
-        if (options.fsync() == FsyncPolicy.ALWAYS) {
-            file.sync();
-        }
-        long size = file.size();
-        file.close();
-        Table t = Table.open(FileNames.table(dir, number), number, cache);
-        return new FileMeta(number, size, builder.entries(), builder.smallest(), builder.largest(), t);
-    }
-
     // ------------------------------------------------------------------ compaction
-
-    private record Pick(int level, List<FileMeta> inputs, List<FileMeta> next, boolean dropTombstones) {}
 
     private Version currentVersion() {
         lock.readLock().lock();
@@ -506,119 +406,43 @@ public final class LsmStore implements KeyValueStore {
             } finally {
                 compactionScheduled.set(false);
             }
-            if (!closed && backgroundError == null && pickCompaction(currentVersion()) != null) {
+            if (!closed && backgroundError == null && pickCompaction() != null) {
                 scheduleCompaction();
             }
         });
     }
 
-    private long levelTarget(int level) {
-        long target = options.levelBaseBytes();
-        for (int i = 1; i < level; i++) {
-            target *= options.levelMultiplier();
-        }
-        return target;
-    }
-
-    private Pick pickCompaction(Version v) {
-        List<FileMeta> inputs;
-        int level;
-        if (v.level(0).size() >= options.l0CompactionTrigger()) {
-            level = 0;
-            inputs = v.level(0);
-        } else {
-            level = -1;
-            double best = 1.0;
-            for (int i = 1; i < Version.MAX_LEVELS - 1; i++) {
-                double score = (double) v.levelBytes(i) / levelTarget(i);
-                if (score > best) {
-                    best = score;
-                    level = i;
-                }
-            }
-            if (level < 0) {
-                return null;
-            }
-            FileMeta chosen = v.level(level).get(0);
-            byte[] pointer = compactPointers[level];
-            if (pointer != null) {
-                for (FileMeta f : v.level(level)) {
-                    if (Coding.compare(f.smallest(), pointer) > 0) {
-                        chosen = f;
-                        break;
-                    }
-                }
-            }
-            inputs = List.of(chosen);
-        }
-        byte[] lo = null;
-        byte[] hi = null;
-        for (FileMeta f : inputs) {
-            lo = lo == null || Coding.compare(f.smallest(), lo) < 0 ? f.smallest() : lo;
-            hi = hi == null || Coding.compare(f.largest(), hi) > 0 ? f.largest() : hi;
-        }
-        List<FileMeta> next = new ArrayList<>();
-        for (FileMeta f : v.level(level + 1)) {
-            if (f.overlaps(lo, hi)) {
-                next.add(f);
-            }
-        }
-        for (FileMeta f : next) {
-            lo = Coding.compare(f.smallest(), lo) < 0 ? f.smallest() : lo;
-            hi = Coding.compare(f.largest(), hi) > 0 ? f.largest() : hi;
-        }
-        boolean bottom = true;
-        for (int deeper = level + 2; deeper < Version.MAX_LEVELS && bottom; deeper++) {
-            for (FileMeta f : v.level(deeper)) {
-                if (f.overlaps(lo, hi)) {
-                    bottom = false;
-                    break;
-                }
-            }
-        }
-        return new Pick(level, inputs, next, bottom);
+    private Compaction pickCompaction() {
+        return picker.pick(currentVersion(), compactPointers);
     }
 
     private boolean compactOnce() throws IOException {
-        Pick pick = pickCompaction(currentVersion());
-        if (pick == null) {
+        Compaction c = pickCompaction();
+        if (c == null) {
             return false;
         }
-        List<KvIterator> children = new ArrayList<>();
-        for (FileMeta f : pick.inputs()) {
-            children.add(f.table().iterator()); // level 0 is newest first, so precedence is right
-        }
-        children.add(new LevelIterator(pick.next()));
-        MergingIterator merged = new MergingIterator(children);
+        MergingIterator merged = new MergingIterator(c.iterators());
         merged.seekToFirst();
-        List<FileMeta> outputs = new ArrayList<>();
+        List<FileMeta> outputs;
         try {
-            writeTables(merged, pick.dropTombstones(), options.targetFileBytes(), outputs);
+            outputs = tableWriter.write(merged, c.dropTombstones(), options.targetFileBytes());
         } catch (IllegalStateException e) {
             throw new CorruptionException("corrupt table data in " + dir + " during compaction: " + e.getMessage());
         }
-        int outLevel = pick.level() + 1;
+        int outLevel = c.outputLevel();
+        List<VersionEdit.Deleted> deleted = c.deletions();
         VersionEdit edit = new VersionEdit();
-        List<VersionEdit.Deleted> deleted = new ArrayList<>();
-        for (FileMeta f : pick.inputs()) {
-            deleted.add(new VersionEdit.Deleted(pick.level(), f.number()));
-        }
-        for (FileMeta f : pick.next()) {
-            deleted.add(new VersionEdit.Deleted(outLevel, f.number()));
-        }
         edit.deleted.addAll(deleted);
         for (FileMeta f : outputs) {
-            edit.added.add(new VersionEdit.Added(outLevel, f.number(), f.size(), f.entries(), f.smallest(), f.largest()));
+            edit.added.add(VersionEdit.Added.of(outLevel, f));
         }
         edit.nextFile = nextFile.get();
         commit(edit, () -> version = version.apply(outputs, outputs.stream().map(f -> outLevel).toList(), deleted));
-        if (pick.level() > 0) {
-            compactPointers[pick.level()] = pick.inputs().get(pick.inputs().size() - 1).largest();
+        if (c.level() > 0) {
+            compactPointers[c.level()] = c.nextPointer();
         }
         // No reader can still use the inputs: readers hold the read lock for their whole read.
-        List<FileMeta> obsolete = new ArrayList<>(pick.inputs());
-        obsolete.addAll(pick.next());
-        for (FileMeta f : obsolete) {
+        for (FileMeta f : c.obsoleteTables()) {
             f.table().close();
             options.io().delete(FileNames.table(dir, f.number()));
         }
@@ -629,18 +453,7 @@ public final class LsmStore implements KeyValueStore {
 
     @Override
     public long checkpoint(Path target) {
-        try {
-            if (Files.exists(target)) {
-                try (Stream<Path> s = Files.list(target)) {
-                    if (s.findAny().isPresent()) {
-                        throw new IllegalArgumentException("checkpoint directory " + target + " is not empty");
-                    }
-                }
-            }
-            Files.createDirectories(target);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create checkpoint directory " + target, e);
-        }
+        Checkpoint.createDirectory(target);
         Future<?> done;
         long index;
         lock.writeLock().lock();
@@ -668,53 +481,22 @@ public final class LsmStore implements KeyValueStore {
         try {
             v = version;
             // Linking under the read lock: compaction cannot delete these files meanwhile.
-            for (FileMeta f : v.all()) {
-                Files.createLink(FileNames.table(target, f.number()), FileNames.table(dir, f.number()));
-            }
+            Checkpoint.linkTables(v, dir, target);
         } finally {
             lock.readLock().unlock();
         }
         long number = nextFile.getAndIncrement();
-        try (Manifest m = Manifest.create(options.io(), options.fsync(), target, number, snapshotEdit(v, index))) {
-            // the manifest is complete and CURRENT names it
-        }
-        Path tmp = target.resolve(FileNames.CHECKPOINT_TMP);
-        try (WritableFile f = options.io().create(tmp)) {
-            f.append(ByteBuffer.wrap(Record.encode(Manifest.EDIT, ByteBuffer.allocate(8).putLong(index).array())));
-            if (options.fsync() == FsyncPolicy.ALWAYS) {
-                f.sync();
-            }
-        }
-        options.io().rename(tmp, target.resolve(FileNames.CHECKPOINT));
-        if (options.fsync() == FsyncPolicy.ALWAYS) {
-            options.io().syncDirectory(target);
-        }
+        Checkpoint.seal(options, target, number, VersionEdit.snapshotOf(v, index, nextFile.get()), index);
     }
 
     /** The applied index recorded in a checkpoint directory written by {@link #checkpoint}. */
     public static long checkpointIndex(Path dir) {
-        Path file = dir.resolve(FileNames.CHECKPOINT);
-        try (RecordReader r = new RecordReader(file)) {
-            RecordReader.Entry e = r.next();
-            if (e == null || e.payload().length != 8) {
-                throw new CorruptionException(file, 0, "not a valid checkpoint marker");
-            }
-            return ByteBuffer.wrap(e.payload()).getLong();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
+        return Checkpoint.index(dir);
     }
 
     /** Every file of a checkpoint directory, sorted by name, for streaming to another node. */
     public static List<Path> checkpointFiles(Path dir) {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().equals(FileNames.LOCK))
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
-        }
+        return Checkpoint.files(dir);
     }
 
     // ------------------------------------------------------------------ lifecycle

@@ -69,6 +69,33 @@ final class Version {
         return out;
     }
 
+    /**
+     * The newest value of {@code key} in these tables, {@link Table#DELETED} when its newest entry
+     * is a deletion, or null when no table has it (leveldb's {@code Version::Get}). Level 0 is
+     * searched newest first and each deeper level holds older data than the one above, so the
+     * first table that knows the key decides.
+     */
+    byte[] get(byte[] key) {
+        for (FileMeta f : level(0)) {
+            if (Coding.compare(key, f.smallest()) >= 0 && Coding.compare(key, f.largest()) <= 0) {
+                byte[] v = f.table().get(key);
+                if (v != null) {
+                    return v;
+                }
+            }
+        }
+        for (int level = 1; level < MAX_LEVELS; level++) {
+            FileMeta f = find(level, key);
+            if (f != null) {
+                byte[] v = f.table().get(key);
+                if (v != null) {
+                    return v;
+                }
+            }
+        }
+        return null;
+    }
+
     /** The table of sorted level {@code level >= 1} that may hold {@code key}, or null. */
     FileMeta find(int level, byte[] key) {
         List<FileMeta> files = levels.get(level);

@@ -15,7 +15,12 @@ import java.util.List;
  * </pre>
  */
 final class VersionEdit {
-    record Added(int level, long number, long size, long entries, byte[] smallest, byte[] largest) {}
+    record Added(int level, long number, long size, long entries, byte[] smallest, byte[] largest) {
+
+        static Added of(int level, FileMeta f) {
+            return new Added(level, f.number(), f.size(), f.entries(), f.smallest(), f.largest());
+        }
+    }
 
     record Deleted(int level, long number) {}
 
@@ -28,6 +33,19 @@ final class VersionEdit {
     long nextFile = -1;
     final List<Added> added = new ArrayList<>();
     final List<Deleted> deleted = new ArrayList<>();
+
+    /** An edit that recreates all of {@code v} from nothing: the first record of every manifest. */
+    static VersionEdit snapshotOf(Version v, long appliedIndex, long nextFile) {
+        VersionEdit e = new VersionEdit();
+        e.appliedIndex = appliedIndex;
+        e.nextFile = nextFile;
+        for (int level = 0; level < Version.MAX_LEVELS; level++) {
+            for (FileMeta f : v.level(level)) {
+                e.added.add(Added.of(level, f));
+            }
+        }
+        return e;
+    }
 
     byte[] encode() {
         Coding.Writer w = new Coding.Writer(64);
