@@ -146,7 +146,7 @@ public final class SegmentedWal implements RaftLogStore {
                 } else if (idx <= log.last()) {
                     truncateFrom(idx);
                 }
-                addEntry(e, location(seg.seq(), r.offset()), r.payload().length, seg);
+                addEntry(e, WalLocation.encode(seg.seq(), r.offset()), r.payload().length, seg);
             }
             case WalRecord.CLOSED -> { /* clean shutdown marker */ }
             case WalRecord.HARD_STATE -> hardState = HardState.parseFrom(r.payload());
@@ -268,7 +268,7 @@ public final class SegmentedWal implements RaftLogStore {
             byte[] payload = e.toByteArray();
             long offset = activeWritten + pending.position();
             writeRecord(WalRecord.ENTRY, payload);
-            addEntry(e, location(activeSegment.seq(), offset), payload.length, activeSegment);
+            addEntry(e, WalLocation.encode(activeSegment.seq(), offset), payload.length, activeSegment);
         }
     }
 
@@ -373,10 +373,6 @@ public final class SegmentedWal implements RaftLogStore {
         }
     }
 
-    private static long location(long seq, long offset) {
-        return (seq << 38) | offset;
-    }
-
     private void addEntry(Entry e, long location, int size, Segment seg) {
         log.add(e.getTerm(), location, e, size);
         log.trimCache(options.cacheBytes());
@@ -398,8 +394,8 @@ public final class SegmentedWal implements RaftLogStore {
 
     private Entry readFromDisk(long index) {
         long loc = log.location(index);
-        long seq = loc >>> 38;
-        long offset = loc & ((1L << 38) - 1);
+        long seq = WalLocation.segment(loc);
+        long offset = WalLocation.offset(loc);
         try {
             if (seq == activeSegment.seq()) {
                 flushPending();
@@ -418,7 +414,13 @@ public final class SegmentedWal implements RaftLogStore {
             if (ByteBuffer.wrap(expected).getInt(0) != header.getInt(0)) {
                 throw new CorruptionException(FileNames.walSegment(dir, seq), offset, "checksum mismatch reading entry " + index);
             }
-            return parseEntry(payload.array(), FileNames.walSegment(dir, seq), offset);
+            Entry e = parseEntry(payload.array(), FileNames.walSegment(dir, seq), offset);
+            if (e.getIndex() != index) {
+                // A valid record, but not this one: the location is wrong, and serving it would be silent corruption.
+                throw new CorruptionException(FileNames.walSegment(dir, seq), offset,
+                        "holds entry " + e.getIndex() + " where entry " + index + " was recorded");
+            }
+            return e;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read entry " + index + " from WAL", e);
         }
@@ -471,6 +473,9 @@ public final class SegmentedWal implements RaftLogStore {
 
     /** Closes the active segment (durably) and starts a new one that restates the log's state. */
     private void startSegment() {
+        long seq = segments.isEmpty() ? 1 : segments.lastKey() + 1;
+        // Checked before the active segment is closed, so the WAL stays readable and syncable.
+        WalLocation.checkSegment(seq);
         try {
             if (active != null) {
                 flushPending();
@@ -479,7 +484,6 @@ public final class SegmentedWal implements RaftLogStore {
                 }
                 active.close();
             }
-            long seq = segments.isEmpty() ? 1 : segments.lastKey() + 1;
             Path path = FileNames.walSegment(dir, seq);
             active = options.io().create(path);
             activeWritten = 0;
@@ -532,7 +536,7 @@ public final class SegmentedWal implements RaftLogStore {
     }
 
     /**
-     * Per-entry term and file location for {@code first..last}, plus the newest entries themselves
+     * Per-entry term and file location ({@link WalLocation}) for {@code first..last}, plus the newest entries themselves
      * (bounded by bytes) so that replication reads rarely touch disk.
      */
     private static final class LogIndex {

@@ -6,7 +6,8 @@ import dev.golt.storage.io.FileIo;
 /**
  * Tuning of the {@link SegmentedWal}.
  *
- * @param segmentBytes a segment is closed and a new one started once it exceeds this size
+ * @param segmentBytes a segment is closed and a new one started once it exceeds this size; at most
+ *                     {@link WalLocation#MAX_SEGMENT_BYTES} (256 GiB), the reach of an entry's location
  * @param fsync        whether {@code sync()} really fsyncs
  * @param cacheBytes   recent entries kept in memory (serialized size) so replication reads skip disk
  * @param io           file operations (tests inject faults here)
@@ -19,6 +20,10 @@ public record WalOptions(long segmentBytes, FsyncPolicy fsync, long cacheBytes, 
     public WalOptions {
         if (segmentBytes < 1024) {
             throw new IllegalArgumentException("segmentBytes must be at least 1024: " + segmentBytes);
+        }
+        if (segmentBytes > WalLocation.MAX_SEGMENT_BYTES) {
+            throw new IllegalArgumentException("segmentBytes must be at most " + WalLocation.MAX_SEGMENT_BYTES
+                    + " (offsets within a segment have " + WalLocation.OFFSET_BITS + " bits): " + segmentBytes);
         }
         if (cacheBytes < 0) {
             throw new IllegalArgumentException("cacheBytes must be >= 0: " + cacheBytes);

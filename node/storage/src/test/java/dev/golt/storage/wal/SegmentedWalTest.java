@@ -14,6 +14,7 @@ import dev.golt.proto.SnapshotMetadata;
 import dev.golt.raft.LogCompactedException;
 import dev.golt.storage.CorruptionException;
 import dev.golt.storage.FileNames;
+import dev.golt.storage.StorageException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,6 +182,30 @@ class SegmentedWalTest {
             assertThatThrownBy(() -> wal.entries(1, 7, 10)).isInstanceOf(IndexOutOfBoundsException.class);
             assertThat(wal.entries(1, 6, 1)).hasSize(1);
         }
+    }
+
+    @Test
+    void theLastSegmentNumberStillAddressesItsEntriesAndRollingPastItFailsLoudly() throws IOException {
+        WalOptions uncached = small().withCacheBytes(0); // every read goes to disk through the location
+        try (SegmentedWal wal = SegmentedWal.open(dir, uncached)) {
+            wal.append(range(1, 5, 1));
+            wal.sync();
+        }
+        // A long-lived WAL: its one segment gets the number just below the last usable one.
+        Files.move(FileNames.walSegment(dir, 1), FileNames.walSegment(dir, WalLocation.MAX_SEGMENT - 1));
+        long last;
+        try (SegmentedWal wal = SegmentedWal.open(dir, uncached)) { // starts segment MAX_SEGMENT
+            assertThatThrownBy(() -> wal.append(range(6, 300, 1)))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("beyond the last usable one");
+            last = wal.lastIndex();
+            assertThat(last).isBetween(6L, 299L);
+            wal.sync();
+            assertThat(wal.entries(1, last + 1, Long.MAX_VALUE)).isEqualTo(range(1, last, 1));
+        }
+        assertThatThrownBy(() -> SegmentedWal.open(dir, uncached))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("segment number " + (WalLocation.MAX_SEGMENT + 1));
     }
 
     private Path lastSegment() throws IOException {
