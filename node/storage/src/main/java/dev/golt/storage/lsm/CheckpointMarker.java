@@ -3,10 +3,10 @@ package dev.golt.storage.lsm;
 import dev.golt.storage.CorruptionException;
 import dev.golt.storage.FileNames;
 import dev.golt.storage.FsyncPolicy;
+import dev.golt.storage.io.AtomicFile;
 import dev.golt.storage.io.FileIo;
 import dev.golt.storage.io.Record;
 import dev.golt.storage.io.RecordReader;
-import dev.golt.storage.io.WritableFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -42,17 +42,7 @@ final class CheckpointMarker {
 
     /** Writes the marker for {@code index} into {@code dir}, atomically: readers see all of it or none. */
     static void write(FileIo io, FsyncPolicy fsync, Path dir, long index) throws IOException {
-        Path tmp = dir.resolve(FileNames.CHECKPOINT_TMP);
-        try (WritableFile f = io.create(tmp)) {
-            f.append(ByteBuffer.wrap(encode(index)));
-            if (fsync == FsyncPolicy.ALWAYS) {
-                f.sync();
-            }
-        }
-        io.rename(tmp, dir.resolve(FileNames.CHECKPOINT));
-        if (fsync == FsyncPolicy.ALWAYS) {
-            io.syncDirectory(dir);
-        }
+        AtomicFile.write(io, fsync, dir, FileNames.CHECKPOINT_TMP, FileNames.CHECKPOINT, encode(index));
     }
 
     /** The index recorded in {@code dir}'s marker. */

@@ -3,6 +3,7 @@ package dev.golt.storage.lsm;
 import dev.golt.storage.CorruptionException;
 import dev.golt.storage.FileNames;
 import dev.golt.storage.FsyncPolicy;
+import dev.golt.storage.io.AtomicFile;
 import dev.golt.storage.io.FileIo;
 import dev.golt.storage.io.Record;
 import dev.golt.storage.io.RecordReader;
@@ -119,17 +120,8 @@ final class Manifest implements AutoCloseable {
     }
 
     static void setCurrent(FileIo io, FsyncPolicy fsync, Path dir, String manifestName) throws IOException {
-        Path tmp = dir.resolve(FileNames.CURRENT_TMP);
-        try (WritableFile f = io.create(tmp)) {
-            f.append(ByteBuffer.wrap((manifestName + "\n").getBytes(StandardCharsets.UTF_8)));
-            if (fsync == FsyncPolicy.ALWAYS) {
-                f.sync();
-            }
-        }
-        io.rename(tmp, dir.resolve(FileNames.CURRENT));
-        if (fsync == FsyncPolicy.ALWAYS) {
-            io.syncDirectory(dir);
-        }
+        byte[] contents = (manifestName + "\n").getBytes(StandardCharsets.UTF_8);
+        AtomicFile.write(io, fsync, dir, FileNames.CURRENT_TMP, FileNames.CURRENT, contents);
     }
 
     /** Appends {@code edit} durably. */
