@@ -15,10 +15,11 @@ import java.util.Map;
  * <pre>
  *   --root=DIR      the source tree (node/server/target/quarkus-app, operator/target, jvm.options)
  *   --out=DIR       where golt-node.tar and golt-operator.tar go
- *   --version=V     image tag and org.opencontainers.image.version
+ *   --version=V     org.opencontainers.image.version, and the tag unless --tag
  *   --base=REF      empty: the local JRE base ({@link JreBase}); else tar:///x.tar, docker://name or a registry image
  *   --cache=DIR     where the local base is kept between builds
  *   --registry=R    image name prefix (default golt)
+ *   --tag=T         image tag
  *   --source=URL    org.opencontainers.image.source (default: the checkout's origin remote; none: no label)
  * </pre>
  */
@@ -39,6 +40,7 @@ public final class BuildImages {
         Path out = Files.createDirectories(Path.of(flags.getOrDefault("out", "images/target/images")).toAbsolutePath());
         String version = required(flags, "version");
         String registry = flags.getOrDefault("registry", "golt");
+        String tag = flags.getOrDefault("tag", "").isBlank() ? version : flags.get("tag");
         String base = flags.getOrDefault("base", "");
         if (base.isBlank()) {
             Path cache = Path.of(flags.getOrDefault("cache", System.getProperty("user.home") + "/.cache/golt/images"));
@@ -47,8 +49,8 @@ public final class BuildImages {
         GoltImages.Inputs inputs = new GoltImages.Inputs(root, version, Git.revision(root), Git.commitTime(root),
                 flags.getOrDefault("source", "").isBlank() ? Git.source(root) : flags.get("source"));
         System.out.println("[images] base " + base);
-        Path node = GoltImages.node(base, inputs, out, registry + "/golt-node:" + version);
-        Path operator = GoltImages.operator(base, inputs, out, registry + "/golt-operator:" + version);
+        Path node = GoltImages.node(base, inputs, out, registry + "/golt-node:" + tag);
+        Path operator = GoltImages.operator(base, inputs, out, registry + "/golt-operator:" + tag);
         System.out.printf("[images] %s (%d MB)%n[images] %s (%d MB)%n", node, Files.size(node) >> 20,
                 operator, Files.size(operator) >> 20);
     }

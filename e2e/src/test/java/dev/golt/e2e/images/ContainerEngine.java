@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * container, network and volume made through it carries this run's prefix and is removed on
  * {@link #close()}, also when a test fails.
  */
-final class ContainerEngine implements AutoCloseable {
+public final class ContainerEngine implements AutoCloseable {
     private final String engine;
     private final Path containersConf;
     final String prefix = "golt-it-" + UUID.randomUUID().toString().substring(0, 8);
@@ -31,7 +31,7 @@ final class ContainerEngine implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(cleanupOnExit);
     }
 
-    static ContainerEngine find() throws IOException, InterruptedException {
+    public static ContainerEngine find() throws IOException, InterruptedException {
         String engine = System.getenv().getOrDefault("GOLT_CONTAINER_ENGINE", "podman");
         Path conf = null;
         if (engine.equals("podman")) {
@@ -53,7 +53,7 @@ final class ContainerEngine implements AutoCloseable {
     }
 
     /** Loads an image tarball; returns the image's name as the engine lists it. */
-    String load(Path tar) throws IOException, InterruptedException {
+    public String load(Path tar) throws IOException, InterruptedException {
         String out = run("load", "-i", tar.toString());
         for (String line : out.lines().toList()) {
             if (line.startsWith("Loaded image: ")) {
@@ -94,11 +94,11 @@ final class ContainerEngine implements AutoCloseable {
         return URI.create("http://" + hostPort.replace("0.0.0.0", "127.0.0.1"));
     }
 
-    String inspect(String container, String format) throws IOException, InterruptedException {
+    public String inspect(String container, String format) throws IOException, InterruptedException {
         return run("inspect", "--format", format, container).strip();
     }
 
-    String logs(String container) {
+    public String logs(String container) {
         try {
             return run("logs", container);
         } catch (Exception e) {
@@ -110,7 +110,7 @@ final class ContainerEngine implements AutoCloseable {
      * Runs one engine command and returns its standard output (stderr merged: podman writes
      * progress there); fails with everything it printed when it exits non-zero.
      */
-    String run(String... args) throws IOException, InterruptedException {
+    public String run(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(engine);
         command.addAll(List.of(args));
@@ -134,7 +134,7 @@ final class ContainerEngine implements AutoCloseable {
     }
 
     /** A command line for a foreground container (a process the test owns, as a kubelet owns a container). */
-    List<String> command(String... args) {
+    public List<String> command(String... args) {
         List<String> command = new ArrayList<>();
         command.add(engine);
         command.addAll(List.of(args));
@@ -142,14 +142,14 @@ final class ContainerEngine implements AutoCloseable {
     }
 
     /** The environment {@link #command} needs. */
-    void configure(ProcessBuilder pb) {
+    public void configure(ProcessBuilder pb) {
         if (containersConf != null) {
             pb.environment().put("CONTAINERS_CONF", containersConf.toString());
         }
     }
 
     /** Remembers a container started by {@link #command}, so that close removes it too. */
-    String track(String name) {
+    public String track(String name) {
         String full = prefix + "-" + name;
         containers.add(full);
         return full;

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,7 +41,7 @@ class NodeImageE2eTest {
     @BeforeAll
     static void startThreeNodes() throws Exception {
         engine = ContainerEngine.find();
-        image = engine.load(Images.tar("golt-node"));
+        image = engine.load(ImageTars.of("golt-node"));
         network = engine.network("net");
         for (String id : IDS) {
             volumes.put(id, engine.volume("data-" + id));
@@ -227,17 +226,5 @@ class NodeImageE2eTest {
             }
         }
         return null;
-    }
-
-    /** Where the images module put the image tarballs. */
-    static final class Images {
-        static Path tar(String name) {
-            Path dir = Path.of(System.getProperty("golt.images.dir", "../images/target/images")).toAbsolutePath().normalize();
-            Path tar = dir.resolve(name + ".tar");
-            if (!tar.toFile().exists()) {
-                throw new IllegalStateException("no " + tar + ": build the images first (./mvnw -pl images -am package, or bin/build-images)");
-            }
-            return tar;
-        }
     }
 }

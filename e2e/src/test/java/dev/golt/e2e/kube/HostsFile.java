@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,7 +43,9 @@ final class HostsFile {
         StringBuilder text = new StringBuilder("127.0.0.1 localhost ").append(machineHostName()).append('\n');
         namesByIp.forEach((ip, names) -> text.append(ip).append(' ').append(String.join(" ", names)).append('\n'));
         try {
-            Path tmp = Files.createTempFile(path.getParent(), "hosts", ".tmp");
+            // World-readable, as /etc/hosts: the operator image's user (10001) reads it through a mount.
+            Path tmp = Files.createTempFile(path.getParent(), "hosts", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
             Files.writeString(tmp, text);
             Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -70,19 +70,24 @@ public final class KubeEnvironment implements E2eEnvironment {
      * namespace when {@code watchAll} (the chart's cluster-wide RBAC then).
      */
     public static KubeEnvironment start(String namespace, boolean watchAll) throws Exception {
-        Path root = Path.of(System.getProperty("golt.e2e.root", "..")).toAbsolutePath().normalize();
+        return start(namespace, watchAll, OperatorProcess.fromJar(projectRoot()));
+    }
+
+    static Path projectRoot() {
+        return Path.of(System.getProperty("golt.e2e.root", "..")).toAbsolutePath().normalize();
+    }
+
+    /** As {@link #start(String, boolean)}, with the operator started by {@code launcher}. */
+    static KubeEnvironment start(String namespace, boolean watchAll, OperatorProcess.Launcher launcher) throws Exception {
+        Path root = projectRoot();
         Path nodeJar = root.resolve("node/server/target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(nodeJar)) {
             throw new IllegalStateException("no " + nodeJar + ": build the node first (./mvnw -pl node/server -am package)");
         }
-        Path operatorJar = OperatorProcess.jar(root);
         Path base = Files.createDirectories(Path.of(System.getProperty("golt.e2e.workDir", "target/e2e-work")));
         Path workDir = Files.createTempDirectory(base.toAbsolutePath(), "kube");
-        // Private copies: a rebuild of the module during the run must not change jars under running JVMs.
+        // A private copy: a rebuild of the module during the run must not change jars under running JVMs.
         Path nodeApp = copyTree(nodeJar.getParent(), workDir.resolve("node-app"));
-        Path operatorApp = Files.createDirectories(workDir.resolve("operator-app"));
-        copyTree(operatorJar.resolveSibling("lib"), operatorApp.resolve("lib"));
-        operatorJar = Files.copy(operatorJar, operatorApp.resolve(operatorJar.getFileName()));
 
         List<AutoCloseable> parts = new ArrayList<>();
         ControlPlane cp = ControlPlane.start(workDir.resolve("control-plane"), List.of(NODE));
@@ -103,7 +108,7 @@ public final class KubeEnvironment implements E2eEnvironment {
             parts.add(dns);
             createNamespace(admin, namespace, Map.of());
             OperatorIdentity identity = installOperatorIdentity(admin, cp, root, watchAll ? null : namespace);
-            OperatorProcess operator = OperatorProcess.start(operatorJar, identity.kubeconfig(), watchAll ? "" : namespace,
+            OperatorProcess operator = OperatorProcess.start(launcher, identity.kubeconfig(), watchAll ? "" : namespace,
                     dns.javaOptions(), Files.createDirectories(workDir.resolve("operator")));
             return new KubeEnvironment(workDir, cp, admin, parts, kubelet, operator, namespace, identity.user());
         } catch (Exception | Error e) {
@@ -180,7 +185,7 @@ public final class KubeEnvironment implements E2eEnvironment {
                 "system:serviceaccount:" + OPERATOR_NAMESPACE + ":" + serviceAccount);
     }
 
-    private static Path copyTree(Path from, Path to) throws IOException {
+    static Path copyTree(Path from, Path to) throws IOException {
         try (var paths = Files.walk(from)) {
             for (Path p : paths.toList()) {
                 Path target = to.resolve(from.relativize(p).toString());

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Golt operator as a separate process, launched the way its container image does
- * ({@code java -jar golt-operator.jar} with {@code lib/} beside it), configured only through
- * its production inputs: a kubeconfig file ({@code KUBECONFIG}) with the token of the chart's
+ * The Golt operator as a separate process — {@code java -jar golt-operator.jar} with {@code lib/}
+ * beside it, or its container image ({@code OperatorImageE2eTest}) — configured only through its
+ * production inputs: a kubeconfig file ({@code KUBECONFIG}) with the token of the chart's
  * ServiceAccount, {@code WATCH_NAMESPACES}, {@code GOLT_OPERATOR_HTTP}, plus the test cluster's
  * DNS options so it resolves pod names.
  */
@@ -41,22 +41,47 @@ final class OperatorProcess implements AutoCloseable {
         }
     }
 
-    static OperatorProcess start(Path jar, Path kubeconfig, String namespace, List<String> javaOptions, Path workDir)
+    /** How the operator is started: as a JVM process from the build's jar, or from its container image. */
+    interface Launcher {
+        /**
+         * The operator's command and environment: its kubeconfig (the chart ServiceAccount's token),
+         * the namespaces it watches ("" = all), the JVM options that make it resolve pod names, and
+         * a folder of its own.
+         */
+        ProcessBuilder command(Path kubeconfig, String namespace, List<String> dnsOptions, Path workDir) throws IOException;
+    }
+
+    /**
+     * The jar launcher: {@code java -jar golt-operator.jar} from private copies of the jar and
+     * {@code lib/} (a rebuild of the module during the run must not change jars under running JVMs).
+     */
+    static Launcher fromJar(Path projectRoot) throws IOException {
+        Path built = jar(projectRoot);
+        return (kubeconfig, namespace, dnsOptions, workDir) -> {
+            Path app = Files.createDirectories(workDir.resolve("app"));
+            KubeEnvironment.copyTree(built.resolveSibling("lib"), app.resolve("lib"));
+            Path jar = Files.copy(built, app.resolve(built.getFileName()));
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+            command.addAll(dnsOptions);
+            command.addAll(List.of("-jar", jar.toString()));
+            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
+            pb.environment().clear();
+            pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+            pb.environment().put("HOME", workDir.toString());
+            pb.environment().put("KUBECONFIG", kubeconfig.toString());
+            pb.environment().put("WATCH_NAMESPACES", namespace);
+            pb.environment().put("GOLT_OPERATOR_HTTP", "127.0.0.1:0");
+            return pb;
+        };
+    }
+
+    static OperatorProcess start(Launcher launcher, Path kubeconfig, String namespace, List<String> dnsOptions, Path workDir)
             throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-        command.addAll(javaOptions);
-        command.addAll(List.of("-jar", jar.toString()));
         Path log = workDir.resolve("operator.log");
-        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = launcher.command(kubeconfig, namespace, dnsOptions, workDir).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().clear();
-        pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        pb.environment().put("HOME", workDir.toString());
-        pb.environment().put("KUBECONFIG", kubeconfig.toString());
-        pb.environment().put("WATCH_NAMESPACES", namespace);
-        pb.environment().put("GOLT_OPERATOR_HTTP", "127.0.0.1:0");
         return new OperatorProcess(pb, log);
     }
 
