@@ -34,7 +34,8 @@ import org.junit.jupiter.api.TestFactory;
  *
  * <p>Commands: {@code cluster ids... [prevote=false] [checkquorum=false] [maxentries=N]},
  * {@code campaign id}, {@code tick id n}, {@code tick-all n} (ticks everyone and settles, n times, silently), {@code propose id data},
- * {@code deliver} (one round), {@code stabilize}, {@code partition a b | c d}, {@code isolate id},
+ * {@code deliver} (one round), {@code deliver-msgs id} (steps what is in flight to id, handling no
+ * Ready), {@code process-ready id} (handles one Ready of id, printing each step), {@code stabilize}, {@code partition a b | c d}, {@code isolate id},
  * {@code heal}, {@code crash id}, {@code restart id}, {@code transfer id target},
  * {@code add-learner leader id}, {@code promote leader id}, {@code remove leader id},
  * {@code read id ctx}, {@code status id...}, {@code log id}.
@@ -146,6 +147,25 @@ class ScenarioTest {
                     c.deliverRound();
                     c.delivered.forEach(m -> out.add(format(m)));
                 }
+                case "process-ready" -> {
+                    // One Ready of one node, step by step in production's order (ReadySchedule).
+                    TestCluster.Node n = c.node(a[1]);
+                    if (n.raft.hasReady()) {
+                        c.processOneReady(n, out);
+                    }
+                }
+                case "deliver-msgs" -> {
+                    // Steps the messages in flight to one node, without handling any Ready.
+                    List<Message> batch = c.inFlight.stream().filter(m -> m.getTo().equals(a[1])).toList();
+                    c.inFlight.removeAll(batch);
+                    for (Message m : batch) {
+                        if (c.deliverable(m)) {
+                            out.add(format(m));
+                            c.delivered.add(m);
+                            c.raft(a[1]).step(m);
+                        }
+                    }
+                }
                 case "stabilize" -> {
                     c.delivered.clear();
                     c.stabilize();
@@ -233,6 +253,14 @@ class ScenarioTest {
             return cc.getType().name().substring(5).toLowerCase() + (cc.getNodeId().isEmpty() ? "" : ":" + cc.getNodeId());
         }
         return e.getData().isEmpty() ? "noop" : e.getData().toStringUtf8();
+    }
+
+    static String describe(List<Entry> entries) {
+        StringBuilder sb = new StringBuilder("[");
+        for (Entry e : entries) {
+            sb.append(sb.length() > 1 ? "," : "").append(e.getIndex()).append('/').append(e.getTerm()).append(' ').append(describe(e));
+        }
+        return sb.append(']').toString();
     }
 
     static String format(Message m) {

@@ -2,7 +2,10 @@ package dev.golt.raft;
 
 import dev.golt.proto.ConfState;
 import dev.golt.proto.Entry;
+import dev.golt.proto.HardState;
 import dev.golt.proto.Message;
+import dev.golt.proto.SnapshotMetadata;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -13,8 +16,9 @@ import java.util.function.Predicate;
 
 /**
  * A synchronous, lossless (unless told otherwise) cluster of {@link RawNode}s for unit and scenario
- * tests: each node's Ready is persisted to its {@link MemoryStorage}, committed entries are
- * recorded, and messages are delivered in FIFO order.
+ * tests (after etcd-io/raft's test network): each node's Ready is carried out in production's
+ * {@link ReadySchedule} against its {@link MemoryStorage}, committed entries are recorded, and
+ * messages are delivered in FIFO order.
  */
 final class TestCluster {
 
@@ -42,6 +46,7 @@ final class TestCluster {
     boolean preVote = true;
     boolean checkQuorum = true;
     int maxEntries = 64;
+    ReadySchedule schedule = ReadySchedule.STANDARD;
 
     TestCluster(int electionMin, int electionMax, String... ids) {
         this(electionMin, electionMax, true, true, 64, ids);
@@ -95,24 +100,66 @@ final class TestCluster {
 
     void processReady(Node n) {
         while (n.raft.hasReady()) {
-            Ready rd = n.raft.ready();
-            if (rd.snapshot() != null) {
-                n.storage.applySnapshot(rd.snapshot());
-                n.applied.add(Entry.newBuilder().setIndex(rd.snapshot().getIndex()).setTerm(rd.snapshot().getTerm()).build());
+            processOneReady(n, null);
+        }
+    }
+
+    /** Handles one Ready of {@code n} in production's order, describing each step into {@code steps} when not null. */
+    void processOneReady(Node n, List<String> steps) {
+        Ready rd = n.raft.ready();
+        ReadySchedule.Storage storage = new ReadySchedule.Storage() {
+            @Override
+            public void installSnapshot(SnapshotMetadata snapshot) {
+                note(steps, "install snapshot " + snapshot.getIndex() + "/" + snapshot.getTerm());
+                n.storage.applySnapshot(snapshot);
+                n.applied.add(Entry.newBuilder().setIndex(snapshot.getIndex()).setTerm(snapshot.getTerm()).build());
             }
-            n.storage.append(rd.entries());
-            if (rd.hardState() != null) {
-                n.storage.setHardState(rd.hardState());
+
+            @Override
+            public void append(List<Entry> entries) {
+                note(steps, "append " + ScenarioTest.describe(entries));
+                n.storage.append(entries);
             }
+
+            @Override
+            public void saveHardState(HardState hs) {
+                note(steps, "save hardstate term=" + hs.getTerm() + " vote=" + hs.getVote() + " commit=" + hs.getCommit());
+                n.storage.setHardState(hs);
+            }
+
+            @Override
+            public void sync() {
+                note(steps, "sync");
+            }
+        };
+        ReadySchedule.Transport transport = m -> {
+            note(steps, "send " + ScenarioTest.format(m));
             // A cut link loses messages at the time they are sent, so healing does not replay them.
-            for (Message m : rd.messages()) {
-                if (!cut.contains(m.getFrom() + "->" + m.getTo())) {
-                    inFlight.add(m);
-                }
+            if (!cut.contains(m.getFrom() + "->" + m.getTo())) {
+                inFlight.add(m);
             }
-            n.applied.addAll(rd.committedEntries());
-            n.readStates.addAll(rd.readStates());
-            n.raft.advance(rd);
+        };
+        ReadySchedule.Applier applier = new ReadySchedule.Applier() {
+            @Override
+            public void apply(List<Entry> committed) {
+                note(steps, "apply " + ScenarioTest.describe(committed));
+                n.applied.addAll(committed);
+            }
+
+            @Override
+            public void readStates(List<ReadState> readStates) {
+                readStates.forEach(rs -> note(steps, "read state " + new String(rs.context(), StandardCharsets.UTF_8)
+                        + " at " + rs.index()));
+                n.readStates.addAll(readStates);
+            }
+        };
+        schedule.handle(rd, n.raft, storage, transport, applier);
+        note(steps, "advance");
+    }
+
+    private static void note(List<String> steps, String step) {
+        if (steps != null) {
+            steps.add(step);
         }
     }
 

@@ -30,6 +30,8 @@ final class Invariants {
     private final Map<IndexTerm, Appended> appended = new HashMap<>();
     private final Map<Long, Entry> committed = new HashMap<>();
     private final Map<Long, String> committedBy = new HashMap<>();
+    /** Per committed index, the lowest term in which a node reported it committed: the committing leader's term, or later. */
+    private final Map<Long, Long> committedInTerm = new HashMap<>();
     private long maxCommitted;
 
     long maxCommitted() {
@@ -74,8 +76,9 @@ final class Invariants {
         return s.term(index - 1);
     }
 
-    /** A node reports {@code e} committed (persisted commit index) or applies it: all must agree. */
-    void committed(String node, Entry e, String how) {
+    /** A node in {@code term} reports {@code e} committed (persisted commit index) or applies it: all must agree. */
+    void committed(String node, long term, Entry e, String how) {
+        committedInTerm.merge(e.getIndex(), term, Math::min);
         Entry prev = committed.putIfAbsent(e.getIndex(), e);
         if (prev == null) {
             committedBy.put(e.getIndex(), node);
@@ -89,7 +92,8 @@ final class Invariants {
         }
     }
 
-    void snapshotInstalled(String node, SnapshotMetadata meta) {
+    void snapshotInstalled(String node, long term, SnapshotMetadata meta) {
+        committedInTerm.merge(meta.getIndex(), term, Math::min);
         Entry prev = committed.get(meta.getIndex());
         if (prev != null && prev.getTerm() != meta.getTerm()) {
             throw new Violation("State Machine Safety", node + " installed a snapshot at " + meta.getIndex() + "/"
@@ -100,20 +104,23 @@ final class Invariants {
 
     /**
      * Leader Completeness (and "no committed entry is ever lost"): a leader's persisted log holds
-     * every entry committed so far.
+     * every entry committed in an earlier term. A leader of an older term elected late (votes that
+     * waited in a paused node's socket) need not hold what a later term committed; it cannot commit
+     * over it either, as the quorum holding such an entry has moved past its term.
      */
     void leaderComplete(String node, long term, MemoryStorage storage) {
-        if (storage.lastIndex() < maxCommitted) {
-            throw new Violation("Leader Completeness", node + " leads term " + term + " with last index "
-                    + storage.lastIndex() + " but " + maxCommitted + " is committed");
-        }
         for (long i = storage.firstIndex(); i <= maxCommitted; i++) {
-            Entry c = committed.get(i);
-            if (c == null) {
+            Long in = committedInTerm.get(i);
+            if (in == null || in >= term) {
                 continue;
             }
+            if (i > storage.lastIndex()) {
+                throw new Violation("Leader Completeness", node + " leads term " + term + " with last index "
+                        + storage.lastIndex() + " but " + i + " was committed in term " + in);
+            }
+            Entry c = committed.get(i);
             long t = storage.term(i);
-            if (t != c.getTerm()) {
+            if (c != null && t != c.getTerm()) {
                 throw new Violation("Leader Completeness", node + " leads term " + term + " but has term " + t
                         + " at index " + i + " where " + committedBy.get(i) + " committed term " + c.getTerm());
             }

@@ -4,6 +4,7 @@ import dev.golt.proto.ConfChange;
 import dev.golt.proto.ConfChangeType;
 import dev.golt.proto.ConfState;
 import dev.golt.proto.Entry;
+import dev.golt.proto.HardState;
 import dev.golt.proto.EntryType;
 import dev.golt.proto.Message;
 import dev.golt.proto.MessageType;
@@ -15,6 +16,7 @@ import dev.golt.raft.RaftConfig;
 import dev.golt.raft.RawNode;
 import dev.golt.raft.ReadState;
 import dev.golt.raft.Ready;
+import dev.golt.raft.ReadySchedule;
 import dev.golt.raft.Role;
 import dev.golt.raft.linearizability.History;
 import dev.golt.raft.linearizability.LinearizabilityChecker;
@@ -39,8 +41,11 @@ import java.util.TreeMap;
  * network that delays, drops, duplicates and reorders messages and can be partitioned (also in one
  * direction only), crashes that lose everything not yet persisted, restarts, leadership transfers,
  * membership changes, snapshots with compaction, clients that write and read, and a scripted Figure 8
- * schedule in one seed of three ({@link #figure8Tick()}). Everything is
- * derived from the seed, so a failing seed replays exactly.
+ * schedule in one seed of three ({@link #figure8Tick()}). Nodes tick at different rates and pause
+ * ({@link SimClock}), crash between the steps of a Ready (run in production's {@link ReadySchedule},
+ * after etcd-io/raft's Ready contract), and keep or lose their state machine's latest applies in a
+ * crash; a stale-leader script runs in another seed of three ({@link #staleLeaderTick()}). Everything
+ * is derived from the seed, so a failing seed replays exactly.
  */
 public final class Simulation {
 
@@ -48,7 +53,7 @@ public final class Simulation {
     public record Options(int nodes, int chaosTicks, int quietTicks, double drop, double duplicate, int maxDelay,
                           double crash, double partition, double transfer, double confChange, double snapshot,
                           double clientRate, int clients, int keys, int maxMsgEntries, int maxInflight,
-                          double figure8) {
+                          double figure8, double skew, double pause, double heal, double staleLeader) {
 
         public static Options forSeed(long seed) {
             Random r = new Random(seed * 0x9E3779B97F4A7C15L + 7);
@@ -62,7 +67,19 @@ public final class Simulation {
                     r.nextDouble() * 0.02, r.nextDouble() * 0.03,
                     0.2 + r.nextDouble() * 0.5, 2 + r.nextInt(4), 1 + r.nextInt(3), 1 + r.nextInt(8), 1 + r.nextInt(4),
                     // One seed in three also runs the Figure 8 script (see figure8Tick) now and then.
-                    Math.floorMod(seed, 3L) == 2 ? 0.02 : 0);
+                    Math.floorMod(seed, 3L) == 2 ? 0.02 : 0,
+                    // Three seeds in four tick nodes at rates up to 80% off one tick per step (SimClock); pauses per node and step.
+                    r.nextInt(4) == 0 ? 0 : r.nextDouble() * 0.8, r.nextDouble() * 0.004,
+                    // Some partitions outlast several election timeouts.
+                    0.02 + r.nextDouble() * 0.08,
+                    // One seed in three also runs the stale-leader script (see staleLeaderTick) now and then.
+                    Math.floorMod(seed, 3L) == 0 ? 0.01 : 0);
+        }
+
+        /** The same run with every clock at one rate and no pauses: the simulator as it was before clock faults. */
+        public Options withoutClockFaults() {
+            return new Options(nodes, chaosTicks, quietTicks, drop, duplicate, maxDelay, crash, partition, transfer,
+                    confChange, snapshot, clientRate, clients, keys, maxMsgEntries, maxInflight, figure8, 0, 0, heal, 0);
         }
     }
 
@@ -71,9 +88,10 @@ public final class Simulation {
         public final long seed;
         public final String invariant;
 
-        Failure(long seed, String invariant, String detail, List<String> trace, Throwable cause) {
+        Failure(long seed, Plant plant, String invariant, String detail, List<String> trace, Throwable cause) {
             super("seed " + seed + " violated " + invariant + ": " + detail
                     + "\nreplay: ./mvnw -B -pl node/raft -am test -Dtest=SimulationTest -Dsurefire.failIfNoSpecifiedTests=false -Dsim.seed=" + seed
+                    + (plant == Plant.NONE ? "" : " -Dsim.plant=" + plant)
                     + "\nlast events:\n  " + String.join("\n  ", trace), cause);
             this.seed = seed;
             this.invariant = invariant;
@@ -101,10 +119,13 @@ public final class Simulation {
         final Map<Long, SnapshotData> incoming = new HashMap<>();
         long commitChecked;
         boolean wasLeader;
+        boolean stateMachineSurvives;
+        final SimClock clock;
 
         SimNode(String id, ConfState bootstrap) {
             this.id = id;
             this.bootstrap = bootstrap;
+            this.clock = new SimClock(seed, id, options.skew());
         }
 
         boolean up() {
@@ -116,8 +137,17 @@ public final class Simulation {
             RaftConfig c = new RaftConfig(id, 10, 20, 2, 4096, options.maxMsgEntries(), options.maxInflight(),
                     true, true, seed * 31 + id.hashCode() * 17L + incarnation);
             raft = new RawNode(c, storage, bootstrap);
-            kv = snapshot == null ? new TreeMap<>() : new TreeMap<>(snapshot.kv());
-            applied = storage.firstIndex() - 1;
+            if (stateMachineSurvives) {
+                long durableEnd = Math.max(storage.lastIndex(), storage.snapshotMetadata().getIndex());
+                if (applied > durableEnd) {
+                    // A snapshot at the applied index would need a term this log does not hold.
+                    throw new Invariants.Violation("Applied Entries Are Durable", id + " restarts with its state machine at "
+                            + applied + " but its durable log ends at " + durableEnd);
+                }
+            } else {
+                kv = snapshot == null ? new TreeMap<>() : new TreeMap<>(snapshot.kv());
+                applied = storage.firstIndex() - 1;
+            }
             incoming.clear();
         }
     }
@@ -160,11 +190,11 @@ public final class Simulation {
         try {
             runUnchecked();
         } catch (Invariants.Violation v) {
-            throw new Failure(seed, v.invariant, v.getMessage(), formatTrace(), v);
+            throw new Failure(seed, plant, v.invariant, v.getMessage(), formatTrace(), v);
         } catch (Failure f) {
             throw f;
         } catch (RuntimeException e) {
-            throw new Failure(seed, "no exception in the core", e.toString(), formatTrace(), e);
+            throw new Failure(seed, plant, "no exception in the core", e.toString(), formatTrace(), e);
         }
         return new Summary(seed, options.nodes(), committedWrites, invariants.maxCommitted(), history.operations().size(), counts,
                 fingerprint);
@@ -176,6 +206,31 @@ public final class Simulation {
      */
     public record Summary(long seed, int nodes, long writes, long committed, long operations, Map<String, Long> counts,
                           long fingerprint) {}
+
+    /** Bugs planted on purpose, to show that seeds catch them; never in production code. */
+    public enum Plant {
+        NONE,
+        /** Committed entries applied before this Ready's entries are durable here. */
+        APPLY_BEFORE_DURABLE,
+        /** A leader answers every follower's ReadIndex at once, without confirming its leadership. */
+        INSTANT_FOLLOWER_READS
+    }
+
+    private static final class ApplyBeforeDurable extends ReadySchedule {
+        @Override
+        protected int appliableBeforePersist(List<Entry> committed, List<Entry> appending) {
+            return committed.size();
+        }
+    }
+
+    private Plant plant = Plant.NONE;
+    private ReadySchedule schedule = ReadySchedule.STANDARD;
+
+    public Simulation planting(Plant plant) {
+        this.plant = plant;
+        this.schedule = plant == Plant.APPLY_BEFORE_DURABLE ? new ApplyBeforeDurable() : ReadySchedule.STANDARD;
+        return this;
+    }
 
     private boolean fingerprinting;
     private long fingerprint;
@@ -212,11 +267,13 @@ public final class Simulation {
             }
             if (chaos) {
                 faults();
+                pauses();
                 figure8Tick();
+                staleLeaderTick();
             }
             clients();
             for (SimNode n : nodes.values()) {
-                if (n.up()) {
+                for (int t = n.up() ? n.clock.ticks(now) : 0; t > 0; t--) {
                     n.raft.tick();
                 }
             }
@@ -228,6 +285,9 @@ public final class Simulation {
                 }
             }
             expire();
+            if (nodes.values().stream().filter(n -> n.up() && n.raft.role() == Role.LEADER).count() > 1) {
+                count("stepsWithTwoLeaders");
+            }
         }
         if (livenessDone < 0) {
             throw new Invariants.Violation("Liveness", "no write committed within " + options.quietTicks()
@@ -247,8 +307,8 @@ public final class Simulation {
 
     private void faults() {
         List<SimNode> all = new ArrayList<>(nodes.values());
-        if (fig8 != Fig8.IDLE) {
-            // The Figure 8 script owns crashes and partitions while it runs; restarts still happen.
+        if (fig8 != Fig8.IDLE || now < staleLeaderUntil) {
+            // The scripts own crashes and partitions while they run; restarts still happen.
             restartDue(all);
             return;
         }
@@ -267,6 +327,12 @@ public final class Simulation {
             cut.clear();
             List<String> ids = new ArrayList<>(nodes.keySet());
             Collections.shuffle(ids, rnd);
+            String leader = leader();
+            if (leader != null && rnd.nextBoolean()) {
+                // Half the partitions cut the leader off with a minority: the deposed-leader histories.
+                ids.remove(leader);
+                ids.add(0, leader);
+            }
             if (rnd.nextBoolean()) {
                 int k = 1 + rnd.nextInt(Math.max(1, ids.size() / 2));
                 Set<String> side = new HashSet<>(ids.subList(0, k));
@@ -287,12 +353,12 @@ public final class Simulation {
                 }
                 note("one-way cuts " + cut);
             }
-        } else if (!cut.isEmpty() && rnd.nextDouble() < 0.08) {
+        } else if (!cut.isEmpty() && rnd.nextDouble() < options.heal()) {
             cut.clear();
             note("partition healed");
         }
         String leader = leader();
-        if (leader == null) {
+        if (leader == null || nodes.get(leader).clock.paused(now)) {
             return;
         }
         RawNode l = nodes.get(leader).raft;
@@ -307,10 +373,72 @@ public final class Simulation {
         }
         if (rnd.nextDouble() < options.snapshot()) {
             SimNode n = all.get(rnd.nextInt(all.size()));
-            if (n.up()) {
+            if (n.up() && !n.clock.paused(now)) {
                 snapshot(n);
             }
         }
+    }
+
+    /** GC pauses and SIGSTOPs: longer than an election timeout now and then, so others move on meanwhile. */
+    private void pauses() {
+        if (fig8 != Fig8.IDLE) {
+            return;
+        }
+        String leader = leader();
+        for (SimNode n : nodes.values()) {
+            // A leader pauses more often than the others: a stale leader is where stale reads come from.
+            double p = n.id.equals(leader) ? options.pause() * 5 : options.pause();
+            if (n.up() && !n.clock.paused(now) && rnd.nextDouble() < p) {
+                long steps = 5 + rnd.nextInt(50);
+                n.clock.pause(now, steps);
+                count("pauses");
+                note(n.id + " paused for " + steps + " steps (" + n.raft.role() + ", clock rate " + n.clock.rate() + ")");
+            }
+        }
+    }
+
+    private long staleLeaderUntil = -1;
+    private String staleLeader;
+    private String staleFollower;
+
+    /**
+     * The stale-leader schedule: the leader's timer starves (it ticks at a fifth of its rate) just as
+     * it and one follower are cut off from the rest. The majority elects a successor and commits
+     * writes long before the old leader's check-quorum notices; meanwhile it still answers its
+     * follower. Only ReadIndex's quorum round keeps that follower's reads linearizable here.
+     */
+    private void staleLeaderTick() {
+        if (now == staleLeaderUntil) {
+            cut.clear();
+            note("stale leader: partition healed");
+        }
+        String leader = leader();
+        if (now < staleLeaderUntil || fig8 != Fig8.IDLE || leader == null || nodes.get(leader).clock.paused(now)
+                || rnd.nextDouble() >= options.staleLeader()) {
+            return;
+        }
+        List<String> voters = new ArrayList<>(nodes.get(leader).raft.status().confState().getVotersList());
+        voters.remove(leader);
+        if (voters.size() < 4) {
+            return;
+        }
+        String follower = voters.get(rnd.nextInt(voters.size()));
+        cut.clear();
+        for (String a : nodes.keySet()) {
+            for (String b : nodes.keySet()) {
+                boolean aSide = a.equals(leader) || a.equals(follower);
+                boolean bSide = b.equals(leader) || b.equals(follower);
+                if (aSide != bSide) {
+                    cut.add(a + ">" + b);
+                }
+            }
+        }
+        staleLeaderUntil = now + 60;
+        staleLeader = leader;
+        staleFollower = follower;
+        nodes.get(leader).clock.slowDown(now, 60);
+        count("staleLeaderScripts");
+        note("stale leader: " + leader + " ticks slowly, cut off with " + follower);
     }
 
     private void restartDue(List<SimNode> all) {
@@ -482,7 +610,7 @@ public final class Simulation {
     }
 
     private void crash(SimNode n) {
-        if (n.raft.hasReady()) {
+        if (!n.clock.paused(now) && n.raft.hasReady()) {
             // Crash after sending what may go out before the fsync, but before the fsync.
             Ready rd = n.raft.ready();
             for (Message m : rd.messages()) {
@@ -493,14 +621,26 @@ public final class Simulation {
         }
         note(n.id + " crashed " + n.raft);
         count("crashes");
+        crashed(n);
+    }
+
+    /**
+     * The process dies and its memory with it. Whether the state machine's own store kept its latest
+     * applies is a coin (an LSM whose WAL had or had not synced them); without them it restarts from
+     * its snapshot and replays the log.
+     */
+    private void crashed(SimNode n) {
         n.raft = null;
+        n.stateMachineSurvives = rnd.nextBoolean();
     }
 
     private void heal() {
         chaos = false;
         fig8 = Fig8.IDLE;
+        staleLeaderUntil = -1;
         cut.clear();
         for (SimNode n : nodes.values()) {
+            n.clock.resume();
             if (!n.up()) {
                 n.start();
                 note(n.id + " restarted for the quiet phase");
@@ -516,19 +656,25 @@ public final class Simulation {
             if (clientBusy.containsKey(c) || rnd.nextDouble() >= options.clientRate()) {
                 continue;
             }
-            List<SimNode> up = nodes.values().stream().filter(SimNode::up).toList();
+            // A paused node takes no requests (they would time out anyway).
+            List<SimNode> up = nodes.values().stream().filter(n -> n.up() && !n.clock.paused(now)).toList();
             if (up.isEmpty()) {
                 return;
             }
             SimNode target = up.get(rnd.nextInt(up.size()));
-            // Clients talk to any node that believes it leads, stale leaders included: that is how
-            // uncommitted tails of old terms pile up.
-            List<SimNode> leaders = up.stream().filter(n -> n.raft.role() == Role.LEADER).toList();
-            if (!leaders.isEmpty() && rnd.nextInt(3) > 0) {
-                target = leaders.get(rnd.nextInt(leaders.size()));
-            }
             String key = "k" + rnd.nextInt(options.keys());
             int kind = rnd.nextInt(20);
+            // Writes go to any node that believes it leads, stale leaders included: that is how
+            // uncommitted tails of old terms pile up. Reads go anywhere half the time, as through a
+            // load balancer: that is how a follower of a stale leader gets asked.
+            List<SimNode> leaders = up.stream().filter(n -> n.raft.role() == Role.LEADER).toList();
+            if (!leaders.isEmpty() && rnd.nextInt(kind < 7 ? 2 : 3) > 0) {
+                target = leaders.get(rnd.nextInt(leaders.size()));
+            }
+            if (kind >= 7 && now < staleLeaderUntil && (target.id.equals(staleLeader) || target.id.equals(staleFollower))) {
+                // The writers sit on the majority's side of the stale-leader script's partition.
+                continue;
+            }
             if (kind < 7) {
                 read(c, target, key);
             } else {
@@ -652,7 +798,7 @@ public final class Simulation {
         List<SimNode> order = new ArrayList<>(nodes.values());
         Collections.shuffle(order, rnd);
         for (SimNode n : order) {
-            while (n.up() && n.raft.hasReady()) {
+            while (n.up() && !n.clock.paused(now) && n.raft.hasReady()) {
                 moved = true;
                 handleReady(n, n.raft.ready());
             }
@@ -669,10 +815,10 @@ public final class Simulation {
             n.storage.append(rd.entries());
             invariants.appendedEntries(n.id, n.storage, rd.entries());
             n.storage.setHardState(rd.hardState());
-            recordCommits(n, rd.hardState().getCommit());
+            recordCommits(n, rd.hardState().getTerm(), rd.hardState().getCommit());
             note(n.id + " crashed after persisting commit " + rd.hardState().getCommit() + ", before sending");
             count("crashes");
-            n.raft = null;
+            crashed(n);
             n.restartAt = now + 3 + rnd.nextInt(15);
             if (scripted) {
                 // Down long enough for the cut-off leader of the middle term to rejoin and run.
@@ -689,30 +835,18 @@ public final class Simulation {
             note(n.id + " is " + rd.softState().role() + " (leader " + rd.softState().leader() + ") term "
                     + raft.term());
         }
-        for (Message m : rd.messages()) {
-            if (raft.mayBeSentBeforePersist(m)) {
-                send(m);
-            }
-        }
-        if (rd.snapshot() != null) {
-            SnapshotData data = n.incoming.remove(rd.snapshot().getIndex());
-            if (data == null) {
-                throw new IllegalStateException(n.id + " got a snapshot Ready without its data");
-            }
-            invariants.snapshotInstalled(n.id, rd.snapshot());
-            n.storage.applySnapshot(rd.snapshot());
-            n.snapshot = data;
-            n.kv = new TreeMap<>(data.kv());
-            n.applied = rd.snapshot().getIndex();
-            n.commitChecked = Math.max(n.commitChecked, n.applied);
-            count("snapshotsInstalled");
-            note(n.id + " installed snapshot " + rd.snapshot().getIndex() + "/" + rd.snapshot().getTerm());
-        }
-        n.storage.append(rd.entries());
-        invariants.appendedEntries(n.id, n.storage, rd.entries());
-        if (rd.hardState() != null) {
-            n.storage.setHardState(rd.hardState());
-            recordCommits(n, rd.hardState().getCommit());
+        // Now and then a crash at a step boundary of the Ready, where applying and persisting overlap.
+        int crashAt = chaos && fig8 == Fig8.IDLE && !rd.entries().isEmpty() && !rd.committedEntries().isEmpty()
+                && rnd.nextDouble() < options.crash() * 3 ? 1 + rnd.nextInt(6) : 0;
+        ReadySteps steps = new ReadySteps(n, rd, crashAt);
+        try {
+            schedule.handle(rd, raft, steps, steps, steps);
+        } catch (CrashedMidReady c) {
+            note(n.id + " crashed at step " + crashAt + " of its Ready " + raft);
+            count("crashesMidReady");
+            crashed(n);
+            n.restartAt = now + 3 + rnd.nextInt(15);
+            return;
         }
         if (becameLeader) {
             count("elections");
@@ -723,50 +857,125 @@ public final class Simulation {
                 figure8LeaderElected(n);
             }
         }
-        for (Message m : rd.messages()) {
-            if (!raft.mayBeSentBeforePersist(m)) {
-                send(m);
-            }
-        }
-        for (Entry e : rd.committedEntries()) {
-            if (e.getIndex() <= n.applied) {
-                continue;
-            }
-            if (e.getIndex() != n.applied + 1) {
-                throw new Invariants.Violation("State Machine Safety", n.id + " applies " + e.getIndex() + " after " + n.applied);
-            }
-            invariants.committed(n.id, e, "applied");
-            if (e.getType() == EntryType.ENTRY_NORMAL && !e.getData().isEmpty()) {
-                applyCommand(n, e);
-            } else if (e.getType() == EntryType.ENTRY_CONF_CHANGE) {
-                ConfChange cc = ConfChanges.decode(e);
-                if (cc.getType() == ConfChangeType.CONF_REMOVE_NODE && cc.getNodeId().equals(n.id)
-                        && rd.softState() != null && n.wasLeader && rd.softState().role() != Role.LEADER) {
-                    count("leaderRemoved");
-                }
-                if (n.raft.leader().equals(n.id)) {
-                    count("confChangesApplied." + cc.getType());
-                }
-            }
-            n.applied = e.getIndex();
-        }
-        for (ReadState rs : rd.readStates()) {
-            PendingRead r = reads.get(new String(rs.context(), StandardCharsets.UTF_8));
-            if (r != null && r.node().equals(n.id) && r.incarnation() == n.incarnation) {
-                r.index()[0] = rs.index();
-            }
-        }
         if (rd.softState() != null) {
             n.wasLeader = rd.softState().role() == Role.LEADER;
         }
-        raft.advance(rd);
         serveReads(n);
         adversary(n, rd, becameLeader);
     }
 
-    private void recordCommits(SimNode n, long commit) {
+    private static final class CrashedMidReady extends RuntimeException {
+        CrashedMidReady() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** One Ready's steps on one simulated node; throws {@link CrashedMidReady} before step {@code crashAt} (1-based; 0: never). */
+    private final class ReadySteps implements ReadySchedule.Storage, ReadySchedule.Transport, ReadySchedule.Applier {
+        private final SimNode n;
+        private final Ready rd;
+        private final int crashAt;
+        private int step;
+
+        ReadySteps(SimNode n, Ready rd, int crashAt) {
+            this.n = n;
+            this.rd = rd;
+            this.crashAt = crashAt;
+        }
+
+        private void next() {
+            if (++step == crashAt) {
+                throw new CrashedMidReady();
+            }
+        }
+
+        @Override
+        public void installSnapshot(SnapshotMetadata meta) {
+            next();
+            SnapshotData data = n.incoming.remove(meta.getIndex());
+            if (data == null) {
+                throw new IllegalStateException(n.id + " got a snapshot Ready without its data");
+            }
+            invariants.snapshotInstalled(n.id, n.raft.term(), meta);
+            n.storage.applySnapshot(meta);
+            n.snapshot = data;
+            n.kv = new TreeMap<>(data.kv());
+            n.applied = meta.getIndex();
+            n.commitChecked = Math.max(n.commitChecked, n.applied);
+            count("snapshotsInstalled");
+            note(n.id + " installed snapshot " + meta.getIndex() + "/" + meta.getTerm());
+        }
+
+        @Override
+        public void append(List<Entry> entries) {
+            next();
+            n.storage.append(entries);
+            invariants.appendedEntries(n.id, n.storage, entries);
+        }
+
+        @Override
+        public void saveHardState(HardState hs) {
+            next();
+            n.storage.setHardState(hs);
+            recordCommits(n, hs.getTerm(), hs.getCommit());
+        }
+
+        @Override
+        public void sync() {
+            // The simulated storage is durable as soon as it is written.
+        }
+
+        @Override
+        public void send(Message m) {
+            next();
+            Simulation.this.send(m);
+        }
+
+        @Override
+        public void apply(List<Entry> committed) {
+            next();
+            for (Entry e : committed) {
+                applyEntry(n, rd, e);
+            }
+        }
+
+        @Override
+        public void readStates(List<ReadState> readStates) {
+            for (ReadState rs : readStates) {
+                PendingRead r = reads.get(new String(rs.context(), StandardCharsets.UTF_8));
+                if (r != null && r.node().equals(n.id) && r.incarnation() == n.incarnation) {
+                    r.index()[0] = rs.index();
+                }
+            }
+        }
+    }
+
+    private void applyEntry(SimNode n, Ready rd, Entry e) {
+        if (e.getIndex() <= n.applied) {
+            return;
+        }
+        if (e.getIndex() != n.applied + 1) {
+            throw new Invariants.Violation("State Machine Safety", n.id + " applies " + e.getIndex() + " after " + n.applied);
+        }
+        invariants.committed(n.id, n.raft.term(), e, "applied");
+        if (e.getType() == EntryType.ENTRY_NORMAL && !e.getData().isEmpty()) {
+            applyCommand(n, e);
+        } else if (e.getType() == EntryType.ENTRY_CONF_CHANGE) {
+            ConfChange cc = ConfChanges.decode(e);
+            if (cc.getType() == ConfChangeType.CONF_REMOVE_NODE && cc.getNodeId().equals(n.id)
+                    && rd.softState() != null && n.wasLeader && rd.softState().role() != Role.LEADER) {
+                count("leaderRemoved");
+            }
+            if (n.raft.leader().equals(n.id)) {
+                count("confChangesApplied." + cc.getType());
+            }
+        }
+        n.applied = e.getIndex();
+    }
+
+    private void recordCommits(SimNode n, long term, long commit) {
         for (long i = Math.max(n.commitChecked + 1, n.storage.firstIndex()); i <= commit; i++) {
-            invariants.committed(n.id, n.storage.entries(i, i + 1, Long.MAX_VALUE).get(0), "committed");
+            invariants.committed(n.id, term, n.storage.entries(i, i + 1, Long.MAX_VALUE).get(0), "committed");
         }
         n.commitChecked = Math.max(n.commitChecked, commit);
     }
@@ -802,6 +1011,11 @@ public final class Simulation {
         for (Envelope env : due) {
             Message m = env.msg();
             SimNode to = nodes.get(m.getTo());
+            if (to != null && to.up() && to.clock.paused(now)) {
+                // Waits in the paused process's socket buffer.
+                network.add(new Envelope(m, to.clock.pausedUntil(), seq++, env.snapshot()));
+                continue;
+            }
             boolean snapMsg = m.getType() == MessageType.MSG_SNAP;
             boolean ok = to != null && to.up() && !cut.contains(m.getFrom() + ">" + m.getTo())
                     && !(snapMsg && env.snapshot() == null);
@@ -814,7 +1028,9 @@ public final class Simulation {
                 if (snapMsg) {
                     to.incoming.put(m.getSnapshot().getIndex(), env.snapshot());
                 }
-                to.raft.step(m);
+                if (!(plant == Plant.INSTANT_FOLLOWER_READS && answeredAtOnce(to, m))) {
+                    to.raft.step(m);
+                }
             }
             if (snapMsg) {
                 SimNode from = nodes.get(m.getFrom());
@@ -824,6 +1040,27 @@ public final class Simulation {
             }
         }
         return moved;
+    }
+
+    /** The planted shortcut: a leader answers a follower's read with its commit index, asking no one. */
+    private boolean answeredAtOnce(SimNode leader, Message m) {
+        RawNode r = leader.raft;
+        if (m.getType() != MessageType.MSG_READ_INDEX || r.role() != Role.LEADER || m.getTerm() != r.term()
+                || m.getFrom().equals(leader.id)) {
+            return false;
+        }
+        long commit = r.status().commitIndex();
+        if (commit < leader.storage.firstIndex() || commit > leader.storage.lastIndex()
+                || leader.storage.term(commit) != r.term()) {
+            return false;
+        }
+        count("instantFollowerReads");
+        if (!leader.id.equals(leader())) {
+            count("instantFollowerReadsByStaleLeader");
+        }
+        send(Message.newBuilder().setType(MessageType.MSG_READ_INDEX_RESP).setFrom(leader.id).setTo(m.getFrom())
+                .setTerm(r.term()).setIndex(commit).setContext(m.getContext()).build());
+        return true;
     }
 
     private String leader() {

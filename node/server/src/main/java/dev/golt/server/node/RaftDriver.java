@@ -15,6 +15,7 @@ import dev.golt.raft.RaftNode;
 import dev.golt.raft.RaftStatus;
 import dev.golt.raft.ReadState;
 import dev.golt.raft.Ready;
+import dev.golt.raft.ReadySchedule;
 import dev.golt.raft.Role;
 import dev.golt.raft.SoftState;
 import java.nio.ByteBuffer;
@@ -34,8 +35,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The one thread that owns the consensus core. Everything that touches the core is a task on its
- * inbox; a timer ticks it; each {@link Ready} is handled as send-early → persist (one sync for the
- * whole batch: group commit) → send → apply → complete waiting requests → advance.
+ * inbox; a timer ticks it; each {@link Ready} is handled in {@link ReadySchedule}'s order (the one
+ * the simulation checks): send-early → apply what is durable → persist (one sync for the whole
+ * batch: group commit) → send → apply the rest → complete waiting requests → advance.
  *
  * <p>Public methods are thread-safe, never block and answer with futures.
  */
@@ -79,6 +81,49 @@ public final class RaftDriver {
     private volatile long commitIndex;
     private volatile long leaderCommitSeen;
     private volatile RaftStatus status;
+
+    private final ReadySchedule.Storage storageSteps = new ReadySchedule.Storage() {
+        @Override
+        public void installSnapshot(SnapshotMetadata snapshot) {
+            RaftDriver.this.installSnapshot(snapshot);
+        }
+
+        @Override
+        public void append(List<Entry> entries) {
+            log.append(entries);
+            metrics.appendBatch(entries.size());
+        }
+
+        @Override
+        public void saveHardState(HardState hardState) {
+            log.setHardState(hardState);
+        }
+
+        @Override
+        public void sync() {
+            long t0 = System.nanoTime();
+            log.sync();
+            metrics.fsync(System.nanoTime() - t0);
+        }
+    };
+
+    private final ReadySchedule.Applier applySteps = new ReadySchedule.Applier() {
+        @Override
+        public void apply(List<Entry> committed) {
+            RaftDriver.this.apply(committed);
+        }
+
+        @Override
+        public void readStates(List<ReadState> readStates) {
+            for (ReadState rs : readStates) {
+                long ctx = ByteBuffer.wrap(rs.context()).getLong();
+                List<CompletableFuture<Long>> waiting = readsInFlight.remove(ctx);
+                if (waiting != null) {
+                    awaitApplied(rs.index(), waiting);
+                }
+            }
+        }
+    };
 
     private record Pending(long term, CompletableFuture<ApplyResult> future, long startNanos) {}
 
@@ -358,54 +403,14 @@ public final class RaftDriver {
         if (rd.softState() != null) {
             onSoftState(rd.softState());
         }
-        if (rd.snapshot() != null) {
-            installSnapshot(rd.snapshot());
-        }
-        List<Message> afterPersist = new ArrayList<>();
-        boolean preVoteRound = false;
-        for (Message m : rd.messages()) {
-            preVoteRound |= m.getType() == MessageType.MSG_PRE_VOTE;
-            if (raft.mayBeSentBeforePersist(m)) {
-                send(m);
-            } else {
-                afterPersist.add(m);
-            }
-        }
-        // Committed entries already in the durable log need not wait for this Ready's sync: applying
-        // them first takes one fsync off every write's latency (etcd applies concurrently too).
-        List<Entry> committed = rd.committedEntries();
-        int durable = durablePrefix(committed, rd.entries());
-        apply(committed.subList(0, durable));
-        if (!rd.entries().isEmpty()) {
-            log.append(rd.entries());
-            metrics.appendBatch(rd.entries().size());
-        }
-        if (rd.hardState() != null) {
-            log.setHardState(rd.hardState());
-        }
-        if (rd.mustSync()) {
-            long t0 = System.nanoTime();
-            log.sync();
-            metrics.fsync(System.nanoTime() - t0);
-        }
-        for (Message m : afterPersist) {
-            send(m);
-        }
+        boolean preVoteRound = rd.messages().stream().anyMatch(m -> m.getType() == MessageType.MSG_PRE_VOTE);
+        ReadySchedule.STANDARD.handle(rd, raft, storageSteps, this::send, applySteps);
         if (preVoteRound) {
             // Each pre-vote round sends its requests in one batch; a transfer never pre-votes, so a
             // TimeoutNow seen before this round was not acted on.
             metrics.preVoteCampaign();
             timeoutNowReceived = false;
         }
-        apply(committed.subList(durable, committed.size()));
-        for (ReadState rs : rd.readStates()) {
-            long ctx = ByteBuffer.wrap(rs.context()).getLong();
-            List<CompletableFuture<Long>> waiting = readsInFlight.remove(ctx);
-            if (waiting != null) {
-                awaitApplied(rs.index(), waiting);
-            }
-        }
-        raft.advance(rd);
         maybeAutoSnapshot();
     }
 
@@ -478,22 +483,6 @@ public final class RaftDriver {
             outbox.updateAddresses(addresses(appliedConf));
         }
         releaseApplied();
-    }
-
-    /**
-     * How many of {@code committed} precede the first of {@code appending}: those were synced by an
-     * earlier Ready (a committed entry is never among the ones a new append replaces).
-     */
-    private static int durablePrefix(List<Entry> committed, List<Entry> appending) {
-        if (appending.isEmpty()) {
-            return committed.size();
-        }
-        long firstNew = appending.get(0).getIndex();
-        int n = 0;
-        while (n < committed.size() && committed.get(n).getIndex() < firstNew) {
-            n++;
-        }
-        return n;
     }
 
     private void awaitApplied(long index, List<CompletableFuture<Long>> futures) {
