@@ -124,7 +124,14 @@ final class JreBase {
                         + "elsewhere build on a pullable base: bin/build-images --base eclipse-temurin:25-jre");
             }
         }
-        Commands.run(download, "apt-get", "download", "libc6");
+        try {
+            Commands.run(download, "apt-get", "download", "libc6");
+        } catch (IOException noPackageLists) {
+            // A fresh machine may have no package lists yet; apt-get update needs root.
+            System.out.println("[images] apt-get download libc6 failed; apt-get update, then again");
+            Commands.run(download, "apt-get", "update", "-qq");
+            Commands.run(download, "apt-get", "download", "libc6");
+        }
         Path deb;
         try (var files = Files.list(download)) {
             deb = files.filter(p -> p.getFileName().toString().startsWith("libc6_")).findFirst()

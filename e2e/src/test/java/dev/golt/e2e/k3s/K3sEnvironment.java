@@ -1,8 +1,8 @@
 package dev.golt.e2e.k3s;
 
-import com.github.dockerjava.api.DockerClient;
 import com.marcnuri.helm.Helm;
 import dev.golt.e2e.E2eEnvironment;
+import dev.golt.e2e.images.ImageTars;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
@@ -10,32 +10,27 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.LocalPortForward;
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The k3s e2e mode: builds the node and operator images from {@code docker/*.Dockerfile} (with the
- * Maven output already in {@code target/}), hands them to k3s through its image auto-import
- * folder, starts k3s with Testcontainers, installs {@code charts/golt-operator} with helm-java
+ * The k3s e2e mode: hands the node and operator images that the images module built (Jib
+ * tarballs in {@code images/target/images}) to k3s through its image auto-import folder, starts
+ * k3s with Testcontainers, installs {@code charts/golt-operator} with helm-java
  * (images never pulled), and reaches pods through port-forwards.
  */
 public final class K3sEnvironment implements E2eEnvironment {
     static final String K3S_IMAGE = System.getProperty("e2e.k3s.image", "rancher/k3s:v1.31.4-k3s1");
-    private static final String TAG = "e2e";
-    private static final String NODE_IMAGE = "golt/golt-node:" + TAG;
-    private static final String OPERATOR_IMAGE = "golt/golt-operator:" + TAG;
+    private final String tag;
     private static final String OPERATOR_NAMESPACE = "golt-system";
     private static final String K3S_IMAGES = "/var/lib/rancher/k3s/agent/images/";
 
@@ -47,7 +42,8 @@ public final class K3sEnvironment implements E2eEnvironment {
     private record Forward(String uid, LocalPortForward forward) {
     }
 
-    private K3sEnvironment(K3sContainer k3s, KubernetesClient client, String namespace) {
+    private K3sEnvironment(K3sContainer k3s, KubernetesClient client, String namespace, String tag) {
+        this.tag = tag;
         this.k3s = k3s;
         this.client = client;
         this.namespace = namespace;
@@ -64,19 +60,10 @@ public final class K3sEnvironment implements E2eEnvironment {
 
     public static K3sEnvironment start(String namespace) throws Exception {
         Path root = Path.of(System.getProperty("golt.e2e.root", "..")).toAbsolutePath().normalize();
-        String version = version(root);
-        Path images = Files.createDirectories(Path.of(System.getProperty("golt.e2e.workDir", "target/e2e-work"), "k3s-images"));
-        Path nodeTar = saveImage(new ImageFromDockerfile(NODE_IMAGE, false)
-                .withFileFromPath("node/server/target/quarkus-app", root.resolve("node/server/target/quarkus-app"))
-                .withFileFromPath("docker/node.Dockerfile", root.resolve("docker/node.Dockerfile"))
-                .withDockerfilePath("docker/node.Dockerfile"), NODE_IMAGE, images.resolve("golt-node.tar"));
-        Path operatorTar = saveImage(new ImageFromDockerfile(OPERATOR_IMAGE, false)
-                .withFileFromPath("operator/target/lib", root.resolve("operator/target/lib"))
-                .withFileFromPath("operator/target/golt-operator-" + version + ".jar",
-                        root.resolve("operator/target/golt-operator-" + version + ".jar"))
-                .withFileFromPath("docker/operator.Dockerfile", root.resolve("docker/operator.Dockerfile"))
-                .withDockerfilePath("docker/operator.Dockerfile")
-                .withBuildArg("VERSION", version), OPERATOR_IMAGE, images.resolve("golt-operator.tar"));
+        // The images carry the project version as their tag (images/target/images/*.tar).
+        String tag = version(root);
+        Path nodeTar = ImageTars.of("golt-node");
+        Path operatorTar = ImageTars.of("golt-operator");
 
         K3sContainer k3s = new K3sContainer(DockerImageName.parse(K3S_IMAGE))
                 .withCopyFileToContainer(MountableFile.forHostPath(nodeTar), K3S_IMAGES + "golt-node.tar")
@@ -88,20 +75,11 @@ public final class K3sEnvironment implements E2eEnvironment {
         new Helm(root.resolve("charts/golt-operator")).install()
                 .withKubeConfigContents(kubeconfig)
                 .withName("golt-operator").withNamespace(OPERATOR_NAMESPACE).createNamespace()
-                .set("image.repository", "golt/golt-operator").set("image.tag", TAG).set("image.pullPolicy", "Never")
+                .set("image.repository", "golt/golt-operator").set("image.tag", tag).set("image.pullPolicy", "Never")
                 .set("watchNamespaces", "{" + namespace + "}")
                 .waitReady().withTimeout(300)
                 .call();
-        return new K3sEnvironment(k3s, client, namespace);
-    }
-
-    private static Path saveImage(ImageFromDockerfile build, String name, Path tar) throws IOException {
-        build.get();
-        DockerClient docker = DockerClientFactory.instance().client();
-        try (InputStream image = docker.saveImageCmd(name).exec()) {
-            Files.copy(image, tar, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return tar;
+        return new K3sEnvironment(k3s, client, namespace, tag);
     }
 
     private static String version(Path root) throws IOException {
@@ -126,7 +104,7 @@ public final class K3sEnvironment implements E2eEnvironment {
 
     @Override
     public String nodeImage() {
-        return NODE_IMAGE;
+        return "golt/golt-node:" + tag;
     }
 
     /** A port-forward to the pod's HTTP port, renewed when the pod was replaced. */
