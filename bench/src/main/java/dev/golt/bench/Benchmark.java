@@ -75,7 +75,9 @@ public final class Benchmark {
         String system = cluster.system();
         run.version = cluster.version();
         log(system, "starting 3 members (" + run.version + ")");
+        long launched = System.nanoTime();
         cluster.start();
+        run.startSeconds = (System.nanoTime() - launched) / 1e9;
         Map<String, Long> pids = cluster.pids();
         List<Long> pidList = List.copyOf(pids.values());
         log(system, "leader " + cluster.leader() + ", pids " + pids);
@@ -106,6 +108,12 @@ public final class Benchmark {
         pids.forEach((member, pid) -> run.members.put(member,
                 new SystemRun.MemberUsage(pid, ProcStats.residentMiB(pid), ProcStats.cpuSeconds(pid))));
         log(system, "members at the end: " + run.members);
+        for (int repeat = 1; repeat <= settings.repeats(); repeat++) {
+            LocalCluster.Recovery r = cluster.killAllAndRestart(Duration.ofSeconds(120));
+            run.recoveries.add(r);
+            log(system, String.format(Locale.ROOT, "kill -9 of all members, restarted: serving after %s s, first write accepted after %.2f s",
+                    r.servingSeconds(), r.firstWriteSeconds()));
+        }
     }
 
     /** Unmeasured load on every workload in turn, so that no cell pays for JIT compilation or cold caches. */

@@ -21,6 +21,9 @@ public interface ClusterUnderTest extends AutoCloseable {
     /** A member that is not the current leader. */
     Endpoint follower();
 
+    /** kill -9 of all members, all started again on their data: how long until they serve (see LocalCluster). */
+    LocalCluster.Recovery killAllAndRestart(java.time.Duration timeout);
+
     /** Member id to server process id, for CPU and memory accounting. */
     Map<String, Long> pids();
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -68,7 +69,7 @@ public final class EtcdCluster extends LocalCluster {
                     "--initial-cluster-state", "new",
                     "--logger", "zap",
                     "--log-level", "warn");
-            processes.put(name, supervisor.start(cmd, logOf(name)));
+            launch(name, cmd, Map.of());
         }
         for (Endpoint e : endpoints) {
             await("etcd " + e + " healthy", Duration.ofSeconds(30), () -> get(e, "/health")

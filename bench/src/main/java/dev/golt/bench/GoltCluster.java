@@ -79,7 +79,7 @@ public final class GoltCluster extends LocalCluster {
                     "--http", "127.0.0.1:" + endpoints.get(i).port(),
                     "--peers", String.join(",", peers),
                     "--data", workDir.resolve(id).toString()));
-            processes.put(id, supervisor.start(cmd, env, logOf(id)));
+            launch(id, cmd, env);
         }
         for (Endpoint e : endpoints) {
             await("golt " + e + " ready", Duration.ofSeconds(90), () -> get(e, "/q/health/ready")

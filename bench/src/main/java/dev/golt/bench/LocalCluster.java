@@ -29,6 +29,14 @@ abstract class LocalCluster implements ClusterUnderTest {
     protected final Path workDir;
     protected final Map<String, Process> processes = new LinkedHashMap<>();
     protected final List<Endpoint> endpoints = new ArrayList<>();
+    private final Map<String, Launch> launches = new LinkedHashMap<>();
+
+    private record Launch(List<String> command, Map<String, String> env) {
+    }
+
+    /** Kill-all recovery: seconds from the restart to each member answering a linearizable read, and to the first accepted write. */
+    public record Recovery(Map<String, Double> servingSeconds, double firstWriteSeconds) {
+    }
 
     protected LocalCluster(ProcessSupervisor supervisor, String name) {
         this.supervisor = supervisor;
@@ -37,6 +45,61 @@ abstract class LocalCluster implements ClusterUnderTest {
 
     protected Path logOf(String member) {
         return workDir.resolve(member + ".log");
+    }
+
+    /** Starts a member and remembers how, so that {@link #killAllAndRestart} can start it again. */
+    protected void launch(String member, List<String> command, Map<String, String> env) {
+        launches.put(member, new Launch(command, env));
+        processes.put(member, supervisor.start(command, env, logOf(member)));
+    }
+
+    /**
+     * {@code kill -9} of every member at once, then every member started again on its data, as
+     * after a power loss: how long until each answers a linearizable read, and until the cluster
+     * accepts a write (tried on every member in turn).
+     */
+    public Recovery killAllAndRestart(Duration timeout) {
+        for (Process p : processes.values()) {
+            p.destroyForcibly();
+        }
+        for (Process p : processes.values()) {
+            try {
+                p.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        supervisor.stop(new ArrayList<>(processes.values()));
+        long start = System.nanoTime();
+        launches.forEach((member, l) -> processes.put(member, supervisor.start(l.command(), l.env(), logOf(member))));
+        Map<String, Double> serving = new LinkedHashMap<>();
+        double[] firstWrite = {Double.NaN};
+        KvApi.Request write = api().put("bench/recovery", "after-kill".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        KvApi.Request read = api().get("bench/recovery", Workload.ReadMode.LINEARIZABLE);
+        await("every member serving and a write accepted after kill -9 of all", timeout, () -> {
+            for (Endpoint e : endpoints) {
+                if (!serving.containsKey(e.memberId()) && answers(e, read)) {
+                    serving.put(e.memberId(), (System.nanoTime() - start) / 1e9);
+                }
+                if (Double.isNaN(firstWrite[0]) && answers(e, write)) {
+                    firstWrite[0] = (System.nanoTime() - start) / 1e9;
+                }
+            }
+            return serving.size() == endpoints.size() && !Double.isNaN(firstWrite[0]) ? Optional.of(true) : Optional.empty();
+        });
+        return new Recovery(serving, firstWrite[0]);
+    }
+
+    private boolean answers(Endpoint e, KvApi.Request r) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(e.url() + r.uri()));
+        if (r.body() == null) {
+            b.GET();
+        } else {
+            b.header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(r.body().getBytes()));
+        }
+        return send(b, Duration.ofMillis(500)).map(resp -> resp.statusCode() / 100 == 2).orElse(false);
     }
 
     @Override
@@ -64,8 +127,12 @@ abstract class LocalCluster implements ClusterUnderTest {
     }
 
     private Optional<HttpResponse<String>> send(HttpRequest.Builder b) {
+        return send(b, Duration.ofSeconds(3));
+    }
+
+    private Optional<HttpResponse<String>> send(HttpRequest.Builder b, Duration timeout) {
         try {
-            return Optional.of(control.send(b.timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString()));
+            return Optional.of(control.send(b.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString()));
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
@@ -88,7 +155,7 @@ abstract class LocalCluster implements ClusterUnderTest {
             if (v.isPresent()) {
                 return v.get();
             }
-            sleep(100);
+            sleep(20);
         }
         throw new IllegalStateException(system() + ": timed out after " + timeout.toSeconds() + " s waiting for " + what
                 + "\n" + logTails());

@@ -77,12 +77,33 @@ public final class Report {
                         num(median(e, Measurement::serverCpuSeconds), 1), num(median(g, Measurement::serverCpuSeconds), 1)));
             }
         }
+        sb.append("\n| start-up and recovery (seconds) | etcd | Golt | Golt/etcd |\n|---|--:|--:|--:|\n");
+        double eStart = run("etcd").map(r -> r.startSeconds).orElse(Double.NaN);
+        double gStart = run("golt").map(r -> r.startSeconds).orElse(Double.NaN);
+        sb.append(String.format(Locale.ROOT, "| first start: 3 members launched → a leader serving | %s | %s | %s |%n",
+                num(eStart, 2), num(gStart, 2), ratio(gStart, eStart)));
+        double eServe = recovery("etcd", r -> r.servingSeconds().values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
+        double gServe = recovery("golt", r -> r.servingSeconds().values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
+        sb.append(String.format(Locale.ROOT, "| kill -9 of all, restarted → every member answers a linearizable read (median) | %s | %s | %s |%n",
+                num(eServe, 2), num(gServe, 2), ratio(gServe, eServe)));
+        double eWrite = recovery("etcd", LocalCluster.Recovery::firstWriteSeconds);
+        double gWrite = recovery("golt", LocalCluster.Recovery::firstWriteSeconds);
+        sb.append(String.format(Locale.ROOT, "| kill -9 of all, restarted → first write accepted (median) | %s | %s | %s |%n",
+                num(eWrite, 2), num(gWrite, 2), ratio(gWrite, eWrite)));
         sb.append("\n| member | resident memory at end (MiB) | CPU seconds over the whole run |\n|---|--:|--:|\n");
         for (SystemRun r : runs) {
             r.members.forEach((id, u) -> sb.append(String.format(Locale.ROOT, "| %s %s | %.0f | %.1f |%n",
                     r.system, id, u.residentMiB(), u.cpuSeconds())));
         }
         return sb.toString();
+    }
+
+    private double recovery(String system, ToDoubleFunction<LocalCluster.Recovery> column) {
+        double[] v = run(system).map(r -> r.recoveries.stream().mapToDouble(column).sorted().toArray()).orElse(new double[0]);
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     private static String latencies(List<Measurement> ms) {
@@ -128,8 +149,12 @@ public final class Report {
             JsonArray members = new JsonArray();
             r.members.forEach((id, u) -> members.add(new JsonObject().put("id", id).put("pid", u.pid())
                     .put("residentMiB", round(u.residentMiB())).put("cpuSeconds", round(u.cpuSeconds()))));
+            JsonArray recoveries = new JsonArray();
+            r.recoveries.forEach(rec -> recoveries.add(new JsonObject().put("firstWriteSeconds", round(rec.firstWriteSeconds()))
+                    .put("servingSeconds", new JsonObject(new java.util.LinkedHashMap<>(rec.servingSeconds())))));
             systems.add(new JsonObject().put("system", r.system).put("version", r.version).put("failure", r.failure)
-                    .put("medians", medians).put("runs", cells).put("members", members));
+                    .put("medians", medians).put("runs", cells).put("members", members)
+                    .put("startSeconds", round(r.startSeconds)).put("recoveries", recoveries));
         }
         return new JsonObject().put("date", date).put("machine", machine()).put("settings", settingsJson)
                 .put("systems", systems);

@@ -19,6 +19,10 @@ public final class SystemRun {
     public final List<Cell> cells = new ArrayList<>();
     public final Map<String, MemberUsage> members = new LinkedHashMap<>();
     public String failure;
+    /** Seconds from launching the members to a leader serving (the first start, empty data). */
+    public double startSeconds = Double.NaN;
+    /** One per repeat: kill -9 of all members, then started again on their data. */
+    public final List<LocalCluster.Recovery> recoveries = new ArrayList<>();
 
     public SystemRun(String system) {
         this.system = system;

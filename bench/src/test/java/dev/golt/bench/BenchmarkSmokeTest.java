@@ -44,13 +44,19 @@ class BenchmarkSmokeTest {
             assertThat(m.serverCpuSeconds()).as(run.system + " server CPU").isPositive();
             assertThat(run.members).as(run.system + " members").hasSize(3);
             run.members.values().forEach(u -> assertThat(u.residentMiB()).isPositive());
+            assertThat(run.startSeconds).as(run.system + " start-up").isPositive();
+            assertThat(run.recoveries).as(run.system + " kill-all recoveries").hasSize(settings.repeats());
+            LocalCluster.Recovery recovery = run.recoveries.get(0);
+            assertThat(recovery.servingSeconds()).as(run.system + " members serving after kill -9 of all").hasSize(3);
+            assertThat(recovery.firstWriteSeconds()).as(run.system + " first write after kill -9 of all").isPositive();
         }
 
         JsonObject json = new JsonObject(Files.readString(out));
         assertThat(json.getJsonArray("systems")).hasSize(2);
         assertThat(json.getJsonArray("systems").getJsonObject(1).getJsonArray("medians").getJsonObject(0)
                 .getDouble("opsPerSecond")).isPositive();
-        assertThat(Files.readString(out.resolveSibling("bench-smoke.md"))).contains("| 90% lin. read / 10% write, leader | 10 |");
+        assertThat(Files.readString(out.resolveSibling("bench-smoke.md"))).contains("| 90% lin. read / 10% write, leader | 10 |")
+                .contains("first write accepted");
         assertThat(ProcessHandle.current().children()).as("no server process left running").isEmpty();
     }
 }
