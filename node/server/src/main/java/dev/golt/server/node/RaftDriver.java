@@ -216,22 +216,30 @@ public final class RaftDriver {
         inbox.add(() -> raft.reportSnapshot(peer, success));
     }
 
-    /** Proposes a serialized command; completes once applied here, with its result. */
-    public CompletableFuture<ApplyResult> propose(byte[] command) {
-        return submit(() -> raft.propose(command));
+    /**
+     * Proposes a serialized command unless {@code deadline} lapsed first; completes once applied
+     * here, with its result.
+     */
+    public CompletableFuture<ApplyResult> propose(byte[] command, RequestDeadline deadline) {
+        return submit(() -> raft.propose(command), deadline);
     }
 
-    public CompletableFuture<ApplyResult> proposeConfChange(ConfChange change) {
-        return submit(() -> raft.proposeConfChange(change));
+    public CompletableFuture<ApplyResult> proposeConfChange(ConfChange change, RequestDeadline deadline) {
+        return submit(() -> raft.proposeConfChange(change), deadline);
     }
 
     /** Runs {@code append} on the driver thread; the future completes when that index is applied. */
-    private CompletableFuture<ApplyResult> submit(LongSupplier append) {
+    private CompletableFuture<ApplyResult> submit(LongSupplier append, RequestDeadline deadline) {
         CompletableFuture<ApplyResult> f = new CompletableFuture<>();
         long start = System.nanoTime();
         inbox.add(() -> {
             if (role != Role.LEADER) {
                 f.completeExceptionally(notLeader());
+                return;
+            }
+            // The last moment before the entry enters the log: a request that waited in the inbox
+            // past its deadline, or whose client left, is refused here and so is never applied.
+            if (deadline.refused(f, metrics)) {
                 return;
             }
             try {
