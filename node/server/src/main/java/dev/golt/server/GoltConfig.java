@@ -37,6 +37,16 @@ public interface GoltConfig {
     @WithDefault("5000")
     long requestTimeoutMs();
 
+    /**
+     * How long after reading a client write (or membership change) the node may still propose it.
+     * A request still waiting when this passes, or whose client disconnected, is refused with 503
+     * "not applied" and never enters the log, so a client that gave up cannot find its old write
+     * applied after its retry. Default 3000: below the request timeout, so such a request is
+     * refused as not applied before it could be answered as outcome unknown.
+     */
+    @WithDefault("3000")
+    long requestDeadlineMs();
+
     /** Readiness: how far the applied index may trail the leader's commit index. */
     @WithDefault("1000")
     long readyMaxLag();

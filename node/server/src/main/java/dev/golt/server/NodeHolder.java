@@ -63,6 +63,6 @@ public class NodeHolder {
                 r.electionTicksMax(), r.heartbeatTicks(), c.snapshot().thresholdEntries(), c.snapshot().keepEntries(),
                 c.wal().fsync(), c.limits().maxKeyBytes(), c.limits().maxValueBytes(), c.requestTimeoutMs(),
                 r.maxMessageBytes(), c.readyMaxLag(), c.promoteMaxLag(),
-                NodeSettings.InitialClusterState.parse(c.initialClusterState()));
+                NodeSettings.InitialClusterState.parse(c.initialClusterState()), c.requestDeadlineMs());
     }
 }

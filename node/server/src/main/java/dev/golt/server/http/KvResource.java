@@ -7,6 +7,7 @@ import dev.golt.proto.Delete;
 import dev.golt.proto.Put;
 import dev.golt.server.NodeHolder;
 import dev.golt.server.node.GoltNode;
+import dev.golt.server.node.RequestDeadline;
 import dev.golt.storage.KeyValueStore;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +26,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.util.function.Function;
 
 /** The key-value API. Handlers never block: they answer with futures completed by the Raft driver. */
@@ -44,30 +47,33 @@ public class KvResource {
 
     @POST
     @Path("set")
-    public CompletionStage<Response> set(byte[] body) {
+    public CompletionStage<Response> set(byte[] body, @Context HttpServerRequest http) {
         GoltNode node = holder.node();
+        RequestDeadline deadline = deadline(node, http);
         JsonBody json = JsonBody.parse(body);
         byte[] key = JsonBody.key(json.string("key"), node.settings().maxKeyBytes());
         byte[] value = JsonBody.value(json.string("value"), node.settings().maxValueBytes());
         Command cmd = Command.newBuilder().setPut(Put.newBuilder()
                 .setKey(ByteString.copyFrom(key)).setValue(ByteString.copyFrom(value))).build();
-        return respond(node.write(cmd), r -> ok(Map.of("success", true, "index", r.index())));
+        return respond(node.write(cmd, deadline), r -> ok(Map.of("success", true, "index", r.index())));
     }
 
     @POST
     @Path("delete")
-    public CompletionStage<Response> delete(byte[] body) {
+    public CompletionStage<Response> delete(byte[] body, @Context HttpServerRequest http) {
         GoltNode node = holder.node();
+        RequestDeadline deadline = deadline(node, http);
         JsonBody json = JsonBody.parse(body);
         byte[] key = JsonBody.key(json.string("key"), node.settings().maxKeyBytes());
         Command cmd = Command.newBuilder().setDelete(Delete.newBuilder().setKey(ByteString.copyFrom(key))).build();
-        return respond(node.write(cmd), r -> ok(Map.of("success", true, "index", r.index(), "found", r.found())));
+        return respond(node.write(cmd, deadline), r -> ok(Map.of("success", true, "index", r.index(), "found", r.found())));
     }
 
     @POST
     @Path("cas")
-    public CompletionStage<Response> cas(byte[] body) {
+    public CompletionStage<Response> cas(byte[] body, @Context HttpServerRequest http) {
         GoltNode node = holder.node();
+        RequestDeadline deadline = deadline(node, http);
         JsonBody json = JsonBody.parse(body);
         byte[] key = JsonBody.key(json.string("key"), node.settings().maxKeyBytes());
         String expected = json.nullableString("expected");
@@ -79,7 +85,7 @@ public class KvResource {
         if (value != null) {
             cas.setHasValue(true).setValue(ByteString.copyFrom(JsonBody.value(value, node.settings().maxValueBytes())));
         }
-        return respond(node.write(Command.newBuilder().setCas(cas).build()), r -> {
+        return respond(node.write(Command.newBuilder().setCas(cas).build(), deadline), r -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("success", r.found());
             m.put("index", r.index());
@@ -141,6 +147,12 @@ public class KvResource {
         });
     }
 
+    /** Stamped as the handler starts, when the body has just been read; watches the client's connection. */
+    private static RequestDeadline deadline(GoltNode node, HttpServerRequest http) {
+        HttpServerResponse response = http.response();
+        return RequestDeadline.after(node.settings().requestDeadlineMs(), response::closed);
+    }
+
     private static CompletionStage<Response> afterBarrier(GoltNode node, String consistency,
             java.util.function.Supplier<Response> read) {
         if (consistency != null && !consistency.equals("linearizable") && !consistency.equals("stale")) {
@@ -161,7 +173,7 @@ public class KvResource {
      * that completes the future does not also build and write responses.
      */
     static Executor callerContext() {
-        Context c = Vertx.currentContext();
+        io.vertx.core.Context c = Vertx.currentContext();
         if (c == null) {
             return Runnable::run;
         }

@@ -33,6 +33,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,6 +53,7 @@ public final class GoltNode implements AutoCloseable {
     private final RaftDriver driver;
     private final Server server;
     private final RaftGrpcService service;
+    private final NodeMetrics metrics;
     private volatile boolean closed;
     private volatile boolean stopping;
     private final AtomicInteger writesInFlight = new AtomicInteger();
@@ -75,7 +77,8 @@ public final class GoltNode implements AutoCloseable {
         RaftDriver[] self = new RaftDriver[1];
         this.transport = new PeerTransport(settings.id(), settings.maxMessageBytes(),
                 peer -> self[0].reportUnreachable(peer), (peer, ok) -> self[0].reportSnapshot(peer, ok));
-        this.driver = new RaftDriver(settings, core, log, sm, snapshots, transport, new NodeMetrics(registry));
+        this.metrics = new NodeMetrics(registry);
+        this.driver = new RaftDriver(settings, core, log, sm, snapshots, transport, metrics);
         self[0] = driver;
         String[] hp = splitHostPort(settings.bindAddress());
         this.service = new RaftGrpcService(m -> {
@@ -165,7 +168,13 @@ public final class GoltNode implements AutoCloseable {
 
     // ---- client operations ----
 
+    /** A write with the configured deadline and no client connection to watch (in-process callers). */
     public CompletableFuture<ApplyResult> write(Command command) {
+        return write(command, RequestDeadline.after(settings.requestDeadlineMs()));
+    }
+
+    /** Proposes {@code command} (here or through the leader) unless {@code deadline} lapses first. */
+    public CompletableFuture<ApplyResult> write(Command command, RequestDeadline deadline) {
         writesInFlight.incrementAndGet();
         if (stopping) {
             // HTTP still admits requests while the node stops: refuse them rather than lose them.
@@ -174,8 +183,8 @@ public final class GoltNode implements AutoCloseable {
         }
         byte[] bytes = command.toByteArray();
         CompletableFuture<ApplyResult> result = driver.role() == Role.LEADER
-                ? withTimeout(driver.propose(bytes))
-                : forward(ForwardRequest.newBuilder().setCommand(ByteString.copyFrom(bytes)).build());
+                ? withTimeout(driver.propose(bytes, deadline))
+                : forward(ForwardRequest.newBuilder().setCommand(ByteString.copyFrom(bytes)), deadline);
         return result.whenComplete((r, e) -> writesInFlight.decrementAndGet());
     }
 
@@ -232,10 +241,11 @@ public final class GoltNode implements AutoCloseable {
     }
 
     private CompletableFuture<ApplyResult> confChange(ConfChange change) {
+        RequestDeadline deadline = RequestDeadline.after(settings.requestDeadlineMs());
         if (driver.role() == Role.LEADER) {
-            return withTimeout(driver.proposeConfChange(change));
+            return withTimeout(driver.proposeConfChange(change, deadline));
         }
-        return forward(ForwardRequest.newBuilder().setConfChange(change).build());
+        return forward(ForwardRequest.newBuilder().setConfChange(change), deadline);
     }
 
     /** Completes with the new leader's id. */
@@ -253,8 +263,15 @@ public final class GoltNode implements AutoCloseable {
 
     // ---- forwarding ----
 
-    private CompletableFuture<ApplyResult> forward(ForwardRequest request) {
-        return forwardRaw(request).thenApply(r -> new ApplyResult(r.getIndex(), r.getFound(),
+    /** Hands a proposal to the leader with what is left of its deadline, unless nothing is left. */
+    private CompletableFuture<ApplyResult> forward(ForwardRequest.Builder request, RequestDeadline deadline) {
+        CompletableFuture<ApplyResult> refused = new CompletableFuture<>();
+        if (deadline.refused(refused, metrics)) {
+            return refused;
+        }
+        // at least 1: 0 would read as "no deadline sent" and give the leader its full default
+        request.setDeadlineMs((int) Math.clamp(deadline.remainingMillis(), 1, Integer.MAX_VALUE));
+        return forwardRaw(request.build()).thenApply(r -> new ApplyResult(r.getIndex(), r.getFound(),
                 r.getHasCurrent() ? r.getCurrent().toByteArray() : null));
     }
 
@@ -279,16 +296,20 @@ public final class GoltNode implements AutoCloseable {
                 });
     }
 
-    /** The leader's side of {@link #forward}. */
-    private CompletableFuture<ForwardResponse> serveForward(ForwardRequest request) {
+    /** The leader's side of {@link #forward}; {@code disconnected} tells when the follower's call is gone. */
+    private CompletableFuture<ForwardResponse> serveForward(ForwardRequest request, BooleanSupplier disconnected) {
         if (driver.role() != Role.LEADER) {
             return CompletableFuture.completedFuture(ForwardResponse.newBuilder()
                     .setStatus(ForwardResponse.Status.NOT_LEADER).setLeader(driver.leader())
                     .setError("not the leader").build());
         }
+        RequestDeadline deadline = RequestDeadline.after(
+                request.getDeadlineMs() > 0 ? request.getDeadlineMs() : settings.requestDeadlineMs(), disconnected);
         CompletableFuture<ForwardResponse> result = switch (request.getOpCase()) {
-            case COMMAND -> withTimeout(driver.propose(request.getCommand().toByteArray())).thenApply(GoltNode::response);
-            case CONF_CHANGE -> withTimeout(driver.proposeConfChange(request.getConfChange())).thenApply(GoltNode::response);
+            case COMMAND -> withTimeout(driver.propose(request.getCommand().toByteArray(), deadline))
+                    .thenApply(GoltNode::response);
+            case CONF_CHANGE -> withTimeout(driver.proposeConfChange(request.getConfChange(), deadline))
+                    .thenApply(GoltNode::response);
             case TRANSFER -> withTimeout(driver.transferLeadership(request.getTransfer().getTo()))
                     .thenApply(l -> ForwardResponse.newBuilder().setLeader(l).build());
             default -> CompletableFuture.completedFuture(ForwardResponse.newBuilder()

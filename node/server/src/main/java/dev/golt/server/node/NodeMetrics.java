@@ -28,6 +28,8 @@ public final class NodeMetrics {
     private final Counter snapshotsInstalled;
     private final Timer snapshotInstallDuration;
     private final Counter preVoteCampaigns;
+    private final Counter droppedExpired;
+    private final Counter droppedDisconnected;
 
     public NodeMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -54,6 +56,8 @@ public final class NodeMetrics {
         snapshotInstallDuration = Timer.builder("golt.snapshot.install.duration").register(registry);
         preVoteCampaigns = Counter.builder("golt.raft.prevote.campaigns")
                 .description("pre-vote rounds this node started (they never change the term)").register(registry);
+        droppedExpired = dropped("expired");
+        droppedDisconnected = dropped("disconnected");
         for (String cause : new String[] {"timeout", "transfer"}) {
             election(cause, 0);
         }
@@ -81,6 +85,20 @@ public final class NodeMetrics {
         Counter.builder("golt.raft.elections").tag("cause", cause)
                 .description("elections (campaigns for a new term) this node started, by cause")
                 .register(registry).increment(n);
+    }
+
+    private Counter dropped(String reason) {
+        return Counter.builder("golt.requests.dropped").tag("reason", reason)
+                .description("client requests refused unproposed (never applied): past their deadline, or their client gone")
+                .register(registry);
+    }
+
+    void requestExpired() {
+        droppedExpired.increment();
+    }
+
+    void requestDisconnected() {
+        droppedDisconnected.increment();
     }
 
     void preVoteCampaign() {

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param initialClusterState whether a node with an empty data directory may bootstrap at all
  *                       (etcd's {@code --initial-cluster-state}): {@code EXISTING} never does, it
  *                       waits to be added by the leader, so a wiped member cannot found a second cluster
+ * @param requestDeadlineMs how long after reading a write the node may still propose it (see
+ *                       {@link RequestDeadline})
  */
 public record NodeSettings(
         String id,
@@ -35,7 +37,10 @@ public record NodeSettings(
         int maxMessageBytes,
         long readyMaxLag,
         long promoteMaxLag,
-        InitialClusterState initialClusterState) {
+        InitialClusterState initialClusterState,
+        long requestDeadlineMs) {
+
+    public static final long DEFAULT_REQUEST_DEADLINE_MS = 3_000;
 
     /** etcd's {@code --initial-cluster-state}: {@code new} bootstraps a fresh node, {@code existing} never. */
     public enum InitialClusterState {
@@ -60,7 +65,8 @@ public record NodeSettings(
                         long readyMaxLag, long promoteMaxLag) {
         this(id, bindAddress, advertise, peers, dataDir, initialMembers, tickMs, electionTicksMin, electionTicksMax,
                 heartbeatTicks, snapshotThresholdEntries, snapshotKeepEntries, fsync, maxKeyBytes, maxValueBytes,
-                requestTimeoutMs, maxMessageBytes, readyMaxLag, promoteMaxLag, InitialClusterState.NEW);
+                requestTimeoutMs, maxMessageBytes, readyMaxLag, promoteMaxLag, InitialClusterState.NEW,
+                DEFAULT_REQUEST_DEADLINE_MS);
     }
 
     public static NodeSettings defaults(String id, String address, Map<String, String> peers, Path dataDir) {
@@ -72,20 +78,27 @@ public record NodeSettings(
         return new NodeSettings(id, bindAddress, advertise, peers, dataDir, initialMembers, tickMs,
                 electionTicksMin, electionTicksMax, heartbeatTicks, thresholdEntries, keepEntries, fsync,
                 maxKeyBytes, maxValueBytes, requestTimeoutMs, maxMessageBytes, readyMaxLag, promoteMaxLag,
-                initialClusterState);
+                initialClusterState, requestDeadlineMs);
     }
 
     public NodeSettings withInitialMembers(List<String> members) {
         return new NodeSettings(id, bindAddress, advertise, peers, dataDir, members, tickMs,
                 electionTicksMin, electionTicksMax, heartbeatTicks, snapshotThresholdEntries,
                 snapshotKeepEntries, fsync, maxKeyBytes, maxValueBytes, requestTimeoutMs, maxMessageBytes,
-                readyMaxLag, promoteMaxLag, initialClusterState);
+                readyMaxLag, promoteMaxLag, initialClusterState, requestDeadlineMs);
     }
 
     public NodeSettings withInitialClusterState(InitialClusterState state) {
         return new NodeSettings(id, bindAddress, advertise, peers, dataDir, initialMembers, tickMs,
                 electionTicksMin, electionTicksMax, heartbeatTicks, snapshotThresholdEntries,
                 snapshotKeepEntries, fsync, maxKeyBytes, maxValueBytes, requestTimeoutMs, maxMessageBytes,
-                readyMaxLag, promoteMaxLag, state);
+                readyMaxLag, promoteMaxLag, state, requestDeadlineMs);
+    }
+
+    public NodeSettings withRequestDeadline(long millis) {
+        return new NodeSettings(id, bindAddress, advertise, peers, dataDir, initialMembers, tickMs,
+                electionTicksMin, electionTicksMax, heartbeatTicks, snapshotThresholdEntries,
+                snapshotKeepEntries, fsync, maxKeyBytes, maxValueBytes, requestTimeoutMs, maxMessageBytes,
+                readyMaxLag, promoteMaxLag, initialClusterState, millis);
     }
 }

@@ -1,7 +1,6 @@
 package dev.golt.server.node;
 
 import dev.golt.proto.ConfChange;
-import dev.golt.proto.ConfChangeType;
 import dev.golt.proto.ConfState;
 import dev.golt.proto.Entry;
 import dev.golt.proto.EntryType;
@@ -18,14 +17,10 @@ import dev.golt.raft.Ready;
 import dev.golt.raft.ReadySchedule;
 import dev.golt.raft.Role;
 import dev.golt.raft.SoftState;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +33,10 @@ import org.jboss.logging.Logger;
  * inbox; a timer ticks it; each {@link Ready} is handled in {@link ReadySchedule}'s order (the one
  * the simulation checks): send-early → apply what is durable → persist (one sync for the whole
  * batch: group commit) → send → apply the rest → complete waiting requests → advance.
+ *
+ * <p>This class is the loop only: ticks, Ready handling and message routing. The requests it
+ * serves are kept by {@link PendingProposals}, {@link ReadBarriers}, {@link SnapshotCoordinator},
+ * {@link LeadershipTransfers} and {@link LearnerPromotion}, all owned by this thread.
  *
  * <p>Public methods are thread-safe, never block and answer with futures.
  */
@@ -61,17 +60,13 @@ public final class RaftDriver {
     private final AtomicBoolean running = new AtomicBoolean();
 
     // Owned by the driver thread.
-    private final TreeMap<Long, Pending> proposals = new TreeMap<>();
-    private final List<CompletableFuture<Long>> readBatch = new ArrayList<>();
-    private final Map<Long, List<CompletableFuture<Long>>> readsInFlight = new HashMap<>();
-    private final TreeMap<Long, List<CompletableFuture<Long>>> waitApplied = new TreeMap<>();
-    private final List<Transfer> transfers = new ArrayList<>();
-    private final List<CompletableFuture<Long>> snapshotWaiters = new ArrayList<>();
-    private long readSeq;
+    private final PendingProposals proposals;
+    private final ReadBarriers reads;
+    private final SnapshotCoordinator snapshotting;
+    private final LeadershipTransfers transfers;
+    private final LearnerPromotion promotion;
     private long ticks;
     private boolean timeoutNowReceived;
-    private boolean snapshotInProgress;
-    private long lastSnapshotIndex;
     private ConfState appliedConf = ConfState.getDefaultInstance();
 
     // Published for other threads.
@@ -115,19 +110,9 @@ public final class RaftDriver {
 
         @Override
         public void readStates(List<ReadState> readStates) {
-            for (ReadState rs : readStates) {
-                long ctx = ByteBuffer.wrap(rs.context()).getLong();
-                List<CompletableFuture<Long>> waiting = readsInFlight.remove(ctx);
-                if (waiting != null) {
-                    awaitApplied(rs.index(), waiting);
-                }
-            }
+            reads.confirmed(readStates);
         }
     };
-
-    private record Pending(long term, CompletableFuture<ApplyResult> future, long startNanos) {}
-
-    private record Transfer(String target, CompletableFuture<String> future) {}
 
     public RaftDriver(NodeSettings settings, RaftNode raft, RaftLogStore log, StateMachine sm,
             Snapshots snapshots, Outbox outbox, NodeMetrics metrics) {
@@ -140,7 +125,11 @@ public final class RaftDriver {
         this.outbox = outbox;
         this.metrics = metrics;
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(settings.tickMs());
-        this.lastSnapshotIndex = log.snapshotMetadata().getIndex();
+        this.proposals = new PendingProposals(metrics);
+        this.reads = new ReadBarriers(id, raft, sm::appliedIndex);
+        this.snapshotting = new SnapshotCoordinator(settings, sm, log, snapshots, metrics, inbox::add);
+        this.transfers = new LeadershipTransfers(id, raft);
+        this.promotion = new LearnerPromotion(id, raft, settings.promoteMaxLag());
         HardState hs = log.initialState().hardState();
         this.term = hs.getTerm();
         this.commitIndex = hs.getCommit();
@@ -167,9 +156,8 @@ public final class RaftDriver {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        NodeException stopped = NodeException.timeout("node is shutting down");
-        proposals.values().forEach(p -> p.future.completeExceptionally(stopped));
-        failReads(NodeException.unavailable("node is shutting down"));
+        proposals.failAll(NodeException.timeout("node is shutting down"));
+        reads.failUnconfirmed(NodeException.unavailable("node is shutting down"));
     }
 
     // ---- API for other threads ----
@@ -213,7 +201,7 @@ public final class RaftDriver {
     }
 
     public long snapshotIndex() {
-        return lastSnapshotIndex;
+        return snapshotting.lastIndex();
     }
 
     public void step(Message m) {
@@ -228,17 +216,20 @@ public final class RaftDriver {
         inbox.add(() -> raft.reportSnapshot(peer, success));
     }
 
-    /** Proposes a serialized command; completes once applied here, with its result. */
-    public CompletableFuture<ApplyResult> propose(byte[] command) {
-        return submit(() -> raft.propose(command));
+    /**
+     * Proposes a serialized command unless {@code deadline} lapsed first; completes once applied
+     * here, with its result.
+     */
+    public CompletableFuture<ApplyResult> propose(byte[] command, RequestDeadline deadline) {
+        return submit(() -> raft.propose(command), deadline);
     }
 
-    public CompletableFuture<ApplyResult> proposeConfChange(ConfChange change) {
-        return submit(() -> raft.proposeConfChange(change));
+    public CompletableFuture<ApplyResult> proposeConfChange(ConfChange change, RequestDeadline deadline) {
+        return submit(() -> raft.proposeConfChange(change), deadline);
     }
 
     /** Runs {@code append} on the driver thread; the future completes when that index is applied. */
-    private CompletableFuture<ApplyResult> submit(LongSupplier append) {
+    private CompletableFuture<ApplyResult> submit(LongSupplier append, RequestDeadline deadline) {
         CompletableFuture<ApplyResult> f = new CompletableFuture<>();
         long start = System.nanoTime();
         inbox.add(() -> {
@@ -246,9 +237,14 @@ public final class RaftDriver {
                 f.completeExceptionally(notLeader());
                 return;
             }
+            // The last moment before the entry enters the log: a request that waited in the inbox
+            // past its deadline, or whose client left, is refused here and so is never applied.
+            if (deadline.refused(f, metrics)) {
+                return;
+            }
             try {
                 long index = append.getAsLong();
-                proposals.put(index, new Pending(term, f, start));
+                proposals.add(index, term, f, start);
             } catch (ProposalDroppedException e) {
                 f.completeExceptionally(NodeException.unavailable(e.getMessage()));
             }
@@ -259,7 +255,7 @@ public final class RaftDriver {
     /** Completes with the read index once this node has applied it (linearizable read barrier). */
     public CompletableFuture<Long> readBarrier() {
         CompletableFuture<Long> f = new CompletableFuture<>();
-        inbox.add(() -> readBatch.add(f));
+        inbox.add(() -> reads.add(f));
         return f;
     }
 
@@ -271,21 +267,7 @@ public final class RaftDriver {
                 f.completeExceptionally(notLeader());
                 return;
             }
-            String to = target == null || target.isEmpty() ? bestTransferee() : target;
-            if (to == null) {
-                f.completeExceptionally(NodeException.unavailable("no follower to transfer leadership to"));
-                return;
-            }
-            if (to.equals(id)) {
-                f.complete(id);
-                return;
-            }
-            if (!status.confState().getVotersList().contains(to)) {
-                f.completeExceptionally(new NodeException(NodeException.Kind.NOT_FOUND, "unknown voter " + to));
-                return;
-            }
-            transfers.add(new Transfer(to, f));
-            raft.transferLeadership(to);
+            transfers.start(target, f);
         });
         return f;
     }
@@ -293,7 +275,7 @@ public final class RaftDriver {
     /** Takes a snapshot now (unless one is being taken) and completes with its index. */
     public CompletableFuture<Long> snapshotNow() {
         CompletableFuture<Long> f = new CompletableFuture<>();
-        inbox.add(() -> startSnapshot(f));
+        inbox.add(() -> snapshotting.take(appliedConf, f));
         return f;
     }
 
@@ -322,7 +304,7 @@ public final class RaftDriver {
                     }
                     task = inbox.poll();
                 }
-                flushReads();
+                reads.flush();
                 long now = System.nanoTime();
                 if (now - nextTick >= 0) {
                     raft.tick();
@@ -343,8 +325,8 @@ public final class RaftDriver {
                 // The core or storage is in an unknown state: stop rather than risk a divergent replica.
                 LOG.fatalf(e, "raft driver of %s failed; stopping the node's consensus loop", id);
                 running.set(false);
-                failReads(NodeException.unavailable("node failed: " + e));
-                proposals.values().forEach(p -> p.future.completeExceptionally(NodeException.timeout("node failed")));
+                reads.failUnconfirmed(NodeException.unavailable("node failed: " + e));
+                proposals.failAll(NodeException.timeout("node failed"));
                 return;
             }
         }
@@ -361,33 +343,17 @@ public final class RaftDriver {
         raft.step(m);
     }
 
-    private void flushReads() {
-        if (readBatch.isEmpty()) {
-            return;
-        }
-        List<CompletableFuture<Long>> batch = new ArrayList<>(readBatch);
-        readBatch.clear();
-        long ctx = ++readSeq;
-        try {
-            raft.readIndex(ByteBuffer.allocate(Long.BYTES + id.length()).putLong(ctx).array());
-            readsInFlight.put(ctx, batch);
-        } catch (ProposalDroppedException e) {
-            NodeException ex = NodeException.unavailable("no leader: " + e.getMessage());
-            batch.forEach(f -> f.completeExceptionally(ex));
-        }
-    }
-
     private void onTick() {
         if (ticks % 10 == 0) {
             status = raft.status();
             metrics.observe(this);
             if (role == Role.LEADER) {
-                promoteCaughtUpLearners();
+                promotion.promoteCaughtUp(status);
             }
         }
         if (ticks % 100 == 0) {
-            proposals.values().removeIf(p -> p.future.isDone());
-            waitApplied.values().forEach(l -> l.removeIf(CompletableFuture::isDone));
+            proposals.forgetAnswered();
+            reads.forgetAnswered();
         }
     }
 
@@ -411,7 +377,7 @@ public final class RaftDriver {
             metrics.preVoteCampaign();
             timeoutNowReceived = false;
         }
-        maybeAutoSnapshot();
+        snapshotting.maybeTakeAutomatically(appliedConf);
     }
 
     private void onSoftState(SoftState ss) {
@@ -429,15 +395,8 @@ public final class RaftDriver {
                 metrics.leaderChange();
             }
             // Read requests in flight were addressed to the old leader and may never be answered.
-            failReads(NodeException.unavailable("leader changed"));
-            Iterator<Transfer> it = transfers.iterator();
-            while (it.hasNext()) {
-                Transfer t = it.next();
-                if (t.target.equals(leader)) {
-                    t.future.complete(leader);
-                    it.remove();
-                }
-            }
+            reads.failUnconfirmed(NodeException.unavailable("leader changed"));
+            transfers.leaderChanged(leader);
         }
         status = raft.status();
     }
@@ -464,188 +423,27 @@ public final class RaftDriver {
             if (e.getType() == EntryType.ENTRY_CONF_CHANGE) {
                 confChanged = true;
             }
-            Pending p = proposals.remove(e.getIndex());
-            if (p == null) {
-                continue;
-            }
-            if (p.term != e.getTerm()) {
-                // Another leader's entry took this index: ours was never committed.
-                p.future.completeExceptionally(NodeException.unavailable("proposal lost to a leader change"));
-                continue;
-            }
-            metrics.proposalApplied(System.nanoTime() - p.startNanos);
-            ApplyResult r = results[i];
-            p.future.complete(r != null ? r : new ApplyResult(e.getIndex(), true, null));
+            proposals.applied(e, results[i]);
         }
         if (confChanged) {
             status = raft.status();
             appliedConf = status.confState();
             outbox.updateAddresses(addresses(appliedConf));
         }
-        releaseApplied();
-    }
-
-    private void awaitApplied(long index, List<CompletableFuture<Long>> futures) {
-        if (sm.appliedIndex() >= index) {
-            futures.forEach(f -> f.complete(index));
-        } else {
-            waitApplied.computeIfAbsent(index, k -> new ArrayList<>()).addAll(futures);
-        }
-    }
-
-    private void releaseApplied() {
-        long applied = sm.appliedIndex();
-        while (!waitApplied.isEmpty() && waitApplied.firstKey() <= applied) {
-            Map.Entry<Long, List<CompletableFuture<Long>>> e = waitApplied.pollFirstEntry();
-            e.getValue().forEach(f -> f.complete(e.getKey()));
-        }
-    }
-
-    private void failReads(NodeException ex) {
-        readsInFlight.values().forEach(l -> l.forEach(f -> f.completeExceptionally(ex)));
-        readsInFlight.clear();
+        reads.releaseApplied();
     }
 
     private NodeException notLeader() {
         return notLeaderException(leader);
     }
 
-    // ---- snapshots ----
-
     private void installSnapshot(SnapshotMetadata meta) {
-        Path received = snapshots.incomingDir(meta.getIndex(), meta.getTerm());
-        long t0 = System.nanoTime();
-        sm.install(received);
-        log.applySnapshot(meta);
-        lastSnapshotIndex = meta.getIndex();
+        snapshotting.install(meta);
         // Proposals below the snapshot were decided elsewhere; this node cannot tell how.
-        NodeException unknown = NodeException.timeout("outcome unknown: replaced by a snapshot");
-        while (!proposals.isEmpty() && proposals.firstKey() <= meta.getIndex()) {
-            proposals.pollFirstEntry().getValue().future.completeExceptionally(unknown);
-        }
+        proposals.failThrough(meta.getIndex(), NodeException.timeout("outcome unknown: replaced by a snapshot"));
         appliedConf = meta.getConfState();
         outbox.updateAddresses(addresses(appliedConf));
-        releaseApplied();
-        metrics.snapshotInstalled(System.nanoTime() - t0);
-        LOG.infof("%s installed snapshot at index %d term %d", id, meta.getIndex(), meta.getTerm());
-    }
-
-    private void maybeAutoSnapshot() {
-        if (!snapshotInProgress && sm.appliedIndex() - lastSnapshotIndex >= settings.snapshotThresholdEntries()) {
-            startSnapshot(null);
-        }
-    }
-
-    private void startSnapshot(CompletableFuture<Long> done) {
-        if (snapshotInProgress) {
-            if (done != null) {
-                // the snapshot being taken is as good as a new one: answer with it
-                snapshotWaiters.add(done);
-            }
-            return;
-        }
-        snapshotInProgress = true;
-        ConfState conf = appliedConf;
-        Thread.ofVirtual().name("golt-snapshot-" + id).start(() -> {
-            long t0 = System.nanoTime();
-            Path tmp = snapshots.tempDir();
-            try {
-                long index = sm.checkpoint(tmp);
-                inbox.add(() -> finishSnapshot(tmp, index, conf, t0, done));
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "%s: snapshot failed", id);
-                inbox.add(() -> {
-                    snapshotInProgress = false;
-                    NodeException failed = NodeException.unavailable("snapshot failed: " + e.getMessage());
-                    snapshotWaiters.forEach(w -> w.completeExceptionally(failed));
-                    snapshotWaiters.clear();
-                    if (done != null) {
-                        done.completeExceptionally(failed);
-                    }
-                });
-            }
-        });
-    }
-
-    private void finishSnapshot(Path tmp, long index, ConfState conf, long t0, CompletableFuture<Long> first) {
-        snapshotInProgress = false;
-        List<CompletableFuture<Long>> waiting = new ArrayList<>(snapshotWaiters);
-        snapshotWaiters.clear();
-        if (first != null) {
-            waiting.add(first);
-        }
-        CompletableFuture<Long> done = new CompletableFuture<>();
-        done.whenComplete((i, e) -> waiting.forEach(w -> {
-            if (e != null) {
-                w.completeExceptionally(e);
-            } else {
-                w.complete(i);
-            }
-        }));
-        try {
-            if (index <= lastSnapshotIndex || index < log.firstIndex() - 1) {
-                StateMachine.deleteTree(tmp);
-                if (done != null) {
-                    done.complete(lastSnapshotIndex);
-                }
-                return;
-            }
-            SnapshotMetadata meta = SnapshotMetadata.newBuilder()
-                    .setIndex(index).setTerm(log.term(index)).setConfState(conf).build();
-            Path dir = snapshots.publish(tmp, index);
-            log.createSnapshot(meta);
-            lastSnapshotIndex = index;
-            long compactTo = index - settings.snapshotKeepEntries();
-            if (compactTo >= log.firstIndex()) {
-                log.compact(compactTo);
-            }
-            metrics.snapshotTaken(System.nanoTime() - t0, Snapshots.bytes(dir));
-            if (done != null) {
-                done.complete(index);
-            }
-        } catch (Exception e) {
-            LOG.errorf(e, "%s: publishing snapshot %d failed", id, index);
-            if (done != null) {
-                done.completeExceptionally(NodeException.unavailable("snapshot failed: " + e.getMessage()));
-            }
-        }
-    }
-
-    // ---- membership ----
-
-    private void promoteCaughtUpLearners() {
-        RaftStatus s = status;
-        if (s.confState().getLearnersCount() == 0) {
-            return;
-        }
-        for (Map.Entry<String, RaftStatus.Progress> e : s.progress().entrySet()) {
-            RaftStatus.Progress p = e.getValue();
-            if (p.learner() && p.recentActive() && s.lastIndex() - p.match() <= settings.promoteMaxLag()) {
-                try {
-                    raft.proposeConfChange(ConfChange.newBuilder()
-                            .setType(ConfChangeType.CONF_PROMOTE_LEARNER).setNodeId(e.getKey()).build());
-                    LOG.infof("%s: promoting caught-up learner %s", id, e.getKey());
-                } catch (ProposalDroppedException ignored) {
-                    // another membership change is pending; retry on a later tick
-                }
-                return;
-            }
-        }
-    }
-
-    private String bestTransferee() {
-        String best = null;
-        long bestMatch = -1;
-        for (Map.Entry<String, RaftStatus.Progress> e : status.progress().entrySet()) {
-            if (e.getKey().equals(id) || e.getValue().learner()) {
-                continue;
-            }
-            if (e.getValue().match() > bestMatch) {
-                bestMatch = e.getValue().match();
-                best = e.getKey();
-            }
-        }
-        return best;
+        reads.releaseApplied();
     }
 
     private Map<String, String> addresses(ConfState conf) {
@@ -653,10 +451,5 @@ public final class RaftDriver {
         a.putAll(conf.getAddressesMap());
         a.remove(id);
         return a;
-    }
-
-    /** Pending work, for tests and shutdown. */
-    int pendingProposals() {
-        return proposals.size();
     }
 }

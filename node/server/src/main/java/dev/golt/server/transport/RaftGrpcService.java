@@ -11,6 +11,7 @@ import dev.golt.proto.SnapshotChunk;
 import dev.golt.proto.SnapshotProbe;
 import dev.golt.proto.StreamAck;
 import dev.golt.server.node.Snapshots;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -19,7 +20,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /** Server side of the peer transport. Handlers never block gRPC's event loop: file I/O runs on virtual threads. */
@@ -29,11 +31,12 @@ public final class RaftGrpcService extends RaftTransportGrpc.RaftTransportImplBa
 
     private final Consumer<Message> step;
     private final Snapshots snapshots;
-    private final Function<ForwardRequest, CompletableFuture<ForwardResponse>> forward;
+    private final BiFunction<ForwardRequest, BooleanSupplier, CompletableFuture<ForwardResponse>> forward;
     private volatile boolean isolated;
 
+    /** @param forward serves a follower's request, given whether that follower's call has gone away */
     public RaftGrpcService(Consumer<Message> step, Snapshots snapshots,
-            Function<ForwardRequest, CompletableFuture<ForwardResponse>> forward) {
+            BiFunction<ForwardRequest, BooleanSupplier, CompletableFuture<ForwardResponse>> forward) {
         this.step = step;
         this.snapshots = snapshots;
         this.forward = forward;
@@ -152,7 +155,7 @@ public final class RaftGrpcService extends RaftTransportGrpc.RaftTransportImplBa
                 CompletableFuture<ForwardResponse> response = isolated
                         ? CompletableFuture.completedFuture(ForwardResponse.newBuilder()
                                 .setStatus(ForwardResponse.Status.UNAVAILABLE).setError("isolated").build())
-                        : forward.apply(call.getRequest());
+                        : forward.apply(call.getRequest(), () -> !open.get());
                 response.whenComplete((r, e) -> {
                     ForwardResponse answer = e == null ? r : ForwardResponse.newBuilder()
                             .setStatus(ForwardResponse.Status.TIMEOUT).setError(e.toString()).build();
@@ -188,7 +191,8 @@ public final class RaftGrpcService extends RaftTransportGrpc.RaftTransportImplBa
             responseObserver.onError(Status.UNAVAILABLE.withDescription("isolated").asRuntimeException());
             return;
         }
-        forward.apply(request).whenComplete((r, e) -> {
+        Context call = Context.current();
+        forward.apply(request, call::isCancelled).whenComplete((r, e) -> {
             if (e != null) {
                 responseObserver.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
             } else {

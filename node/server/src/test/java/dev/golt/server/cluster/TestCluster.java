@@ -88,7 +88,7 @@ public final class TestCluster implements AutoCloseable {
         NodeSettings s = new NodeSettings(base.id(), base.bindAddress(), base.advertise(), base.peers(), base.dataDir(),
                 initialMembers, 20, 15, 30, 2, base.snapshotThresholdEntries(), base.snapshotKeepEntries(), base.fsync(),
                 base.maxKeyBytes(), base.maxValueBytes(), 10_000, base.maxMessageBytes(), base.readyMaxLag(),
-                base.promoteMaxLag(), state);
+                base.promoteMaxLag(), state, base.requestDeadlineMs());
         MeterRegistry registry = new SimpleMeterRegistry();
         GoltNode n = new GoltNode(tune.apply(s), new DefaultComponents(Optional.empty(), Optional.empty()), registry).start();
         running.put(id, n);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.golt.server.NodeHolder;
+import dev.golt.server.node.RequestDeadline;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
@@ -12,6 +14,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +31,9 @@ class HttpApiTest {
 
     @TestHTTPResource("/")
     URL base;
+
+    @Inject
+    NodeHolder holder;
 
     record Reply(int status, JsonNode body, HttpResponse<String> raw) {}
 
@@ -140,6 +150,41 @@ class HttpApiTest {
 
         assertThat(send("GET", "/status", null).body().get("logLength").asLong()).isEqualTo(logBefore);
         assertThat(send("POST", "/set", "{\"key\":\"still\",\"value\":\"up\"}").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aWriteThatWaitedPastItsDeadlineIsAnswered503NotAppliedAndCounted() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        holder.node().driver().execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletableFuture<Reply> late = CompletableFuture.supplyAsync(() -> {
+            try {
+                return send("POST", "/set", "{\"key\":\"http/late\",\"value\":\"old\"}");
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        // golt.request-deadline-ms is 1000 in the test profile; wait well past it
+        RequestDeadline past = RequestDeadline.after(2_000);
+        while (past.remainingMillis() > 0) {
+            Thread.sleep(20);
+        }
+        release.countDown();
+
+        Reply refused = late.get(60, TimeUnit.SECONDS);
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.body().get("code").asText()).isEqualTo("unavailable");
+        assertThat(refused.body().get("error").asText()).contains("not applied", "deadline");
+        assertThat(send("GET", "/get?key=http/late", null).body().get("found").asBoolean()).isFalse();
+        String metrics = send("GET", "/q/metrics", null).raw().body();
+        assertThat(metrics.lines().filter(l -> l.startsWith("golt_requests_dropped_total{reason=\"expired\""))
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))))
+                .containsExactly(1.0);
     }
 
     @Test

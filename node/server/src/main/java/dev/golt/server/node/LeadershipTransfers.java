@@ -1,0 +1,62 @@
+package dev.golt.server.node;
+
+import dev.golt.raft.RaftNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Leadership transfers this leader started, each answered once its target leads. Follows Apache
+ * Ratis's {@code TransferLeadership} (pending transfer requests completed when the new leader is
+ * seen). Which voter is most up to date when no target is named is the core's choice, read back
+ * from its status, so the rule lives in one place. Driver thread only.
+ */
+final class LeadershipTransfers {
+
+    private record Transfer(String target, CompletableFuture<String> future) {}
+
+    private final String id;
+    private final RaftNode raft;
+    private final List<Transfer> pending = new ArrayList<>();
+
+    LeadershipTransfers(String id, RaftNode raft) {
+        this.id = id;
+        this.raft = raft;
+    }
+
+    /** Starts a transfer to {@code target} (null or empty: the most up-to-date voter); this node leads. */
+    void start(String target, CompletableFuture<String> future) {
+        if (target == null || target.isEmpty()) {
+            raft.transferLeadership("");
+            String chosen = raft.status().transferee();
+            if (chosen.isEmpty()) {
+                future.completeExceptionally(NodeException.unavailable("no follower to transfer leadership to"));
+            } else {
+                pending.add(new Transfer(chosen, future));
+            }
+            return;
+        }
+        if (target.equals(id)) {
+            future.complete(id);
+            return;
+        }
+        if (!raft.status().confState().getVotersList().contains(target)) {
+            future.completeExceptionally(new NodeException(NodeException.Kind.NOT_FOUND, "unknown voter " + target));
+            return;
+        }
+        pending.add(new Transfer(target, future));
+        raft.transferLeadership(target);
+    }
+
+    void leaderChanged(String leader) {
+        Iterator<Transfer> it = pending.iterator();
+        while (it.hasNext()) {
+            Transfer t = it.next();
+            if (t.target.equals(leader)) {
+                t.future.complete(leader);
+                it.remove();
+            }
+        }
+    }
+}
