@@ -11,8 +11,9 @@ import dev.golt.proto.Message;
 import dev.golt.proto.MessageType;
 import dev.golt.proto.SnapshotMetadata;
 import dev.golt.raft.RaftStatus.ProgressState;
+import dev.golt.raft.quorum.Majority;
+import dev.golt.raft.quorum.VoteResult;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,7 +48,7 @@ public final class RawNode implements RaftNode {
     private String vote = NONE;
     private String lead = NONE;
     private Role role = Role.FOLLOWER;
-    private Set<String> voters = Set.of();
+    private Majority voters = Majority.empty();
     private Set<String> learners = Set.of();
 
     private final Map<String, Progress> progress = new TreeMap<>();
@@ -403,7 +404,7 @@ public final class RawNode implements RaftNode {
         }
         ReadIndexTracker.Round round = reads.startRound(log.committed, voters.contains(id) ? id : null);
         if (round != null) {
-            if (reads.quorumReached(round, voters)) {
+            if (voters.isQuorum(round.acks())) {
                 releaseReads(round);
             } else {
                 bcastHeartbeat(round.context());
@@ -441,25 +442,17 @@ public final class RawNode implements RaftNode {
     }
 
     private boolean quorumActive() {
-        int active = 0;
-        for (String v : voters) {
+        VoteResult active = voters.voteResult(v -> {
             if (v.equals(id)) {
-                active++;
-            } else {
-                Progress pr = progress.get(v);
-                if (pr != null && pr.recentActive) {
-                    active++;
-                }
+                return true;
             }
-        }
+            Progress pr = progress.get(v);
+            return pr != null && pr.recentActive;
+        });
         for (Progress pr : progress.values()) {
             pr.recentActive = false;
         }
-        return active >= quorum();
-    }
-
-    private int quorum() {
-        return voters.size() / 2 + 1;
+        return active == VoteResult.WON;
     }
 
     private boolean promotable() {
@@ -496,7 +489,7 @@ public final class RawNode implements RaftNode {
             }
             return;
         }
-        for (String v : voters) {
+        for (String v : voters.voters()) {
             if (v.equals(id)) {
                 continue;
             }
@@ -509,30 +502,8 @@ public final class RawNode implements RaftNode {
         }
     }
 
-    private enum VoteResult { WON, LOST, PENDING }
-
     private VoteResult poll() {
-        int granted = 0;
-        int rejected = 0;
-        for (String v : voters) {
-            Boolean b = votes.get(v);
-            if (b == null) {
-                continue;
-            }
-            if (b) {
-                granted++;
-            } else {
-                rejected++;
-            }
-        }
-        int q = quorum();
-        if (granted >= q) {
-            return VoteResult.WON;
-        }
-        if (voters.size() - rejected < q) {
-            return VoteResult.LOST;
-        }
-        return VoteResult.PENDING;
+        return voters.voteResult(votes::get);
     }
 
     private void handleVoteRequest(Message m) {
@@ -602,7 +573,7 @@ public final class RawNode implements RaftNode {
     private void applyMembership() {
         ConfState cs = membership.current();
         // Sorted: iteration order decides message order, which must not vary between JVM runs.
-        voters = Collections.unmodifiableSet(new TreeSet<>(cs.getVotersList()));
+        voters = Majority.of(new HashSet<>(cs.getVotersList()));
         learners = Collections.unmodifiableSet(new TreeSet<>(cs.getLearnersList()));
         if (role != Role.LEADER) {
             return;
@@ -618,7 +589,7 @@ public final class RawNode implements RaftNode {
     }
 
     private void syncProgress() {
-        Set<String> members = new HashSet<>(voters);
+        Set<String> members = new HashSet<>(voters.voters());
         members.addAll(learners);
         members.remove(id);
         progress.keySet().retainAll(members);
@@ -727,7 +698,7 @@ public final class RawNode implements RaftNode {
         }
         if (!m.getContext().isEmpty()) {
             ReadIndexTracker.Round round = reads.ack(m.getContext(), m.getFrom());
-            if (round != null && reads.quorumReached(round, voters)) {
+            if (round != null && voters.isQuorum(round.acks())) {
                 releaseReads(round);
             }
         }
@@ -742,7 +713,7 @@ public final class RawNode implements RaftNode {
      */
     private void handleReadIndex(Message m) {
         boolean committedInTerm = committedEntryInCurrentTerm();
-        if (committedInTerm && !m.getFrom().equals(id) && ReadIndexTracker.isQuorum(Set.of(id, m.getFrom()), voters)) {
+        if (committedInTerm && !m.getFrom().equals(id) && voters.isQuorum(Set.of(id, m.getFrom()))) {
             send(Message.newBuilder().setType(MessageType.MSG_READ_INDEX_RESP).setTo(m.getFrom())
                     .setIndex(log.committed).setContext(m.getContext()));
         } else {
@@ -769,21 +740,13 @@ public final class RawNode implements RaftNode {
 
     /** Raft §5.4.2: only entries of the current term are committed by counting replicas. */
     private boolean maybeCommit() {
-        if (voters.isEmpty()) {
-            return false;
-        }
-        long[] matches = new long[voters.size()];
-        int i = 0;
-        for (String v : voters) {
+        long quorumIndex = voters.committedIndex(v -> {
             if (v.equals(id)) {
-                matches[i++] = log.stableLastIndex();
-            } else {
-                Progress pr = progress.get(v);
-                matches[i++] = pr == null ? 0 : pr.match;
+                return log.stableLastIndex();
             }
-        }
-        Arrays.sort(matches);
-        long quorumIndex = matches[matches.length - quorum()];
+            Progress pr = progress.get(v);
+            return pr == null ? 0 : pr.match;
+        });
         return log.maybeCommit(quorumIndex, term);
     }
 

@@ -63,20 +63,6 @@ final class ReadIndexTracker {
         return r;
     }
 
-    boolean quorumReached(Round r, Set<String> voters) {
-        return isQuorum(r.acks(), voters);
-    }
-
-    static boolean isQuorum(Set<String> acks, Set<String> voters) {
-        int n = 0;
-        for (String a : acks) {
-            if (voters.contains(a)) {
-                n++;
-            }
-        }
-        return n >= voters.size() / 2 + 1;
-    }
-
     /** Removes and returns every round up to and including {@code upTo}: its confirmation covers the earlier ones. */
     List<Round> releaseThrough(Round upTo) {
         List<Round> out = new ArrayList<>();
