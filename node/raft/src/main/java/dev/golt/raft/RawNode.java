@@ -11,19 +11,16 @@ import dev.golt.proto.Message;
 import dev.golt.proto.MessageType;
 import dev.golt.proto.SnapshotMetadata;
 import dev.golt.raft.RaftStatus.ProgressState;
-import dev.golt.raft.quorum.Majority;
 import dev.golt.raft.quorum.VoteResult;
+import dev.golt.raft.tracker.Progress;
+import dev.golt.raft.tracker.ProgressTracker;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The Raft state machine (after etcd-io/raft's raft.go and rawnode.go): pre-vote, check-quorum,
@@ -48,11 +45,7 @@ public final class RawNode implements RaftNode {
     private String vote = NONE;
     private String lead = NONE;
     private Role role = Role.FOLLOWER;
-    private Majority voters = Majority.empty();
-    private Set<String> learners = Set.of();
-
-    private final Map<String, Progress> progress = new TreeMap<>();
-    private final Map<String, Boolean> votes = new HashMap<>();
+    private final ProgressTracker trk;
     private int electionElapsed;
     private int heartbeatElapsed;
     private int randomizedElectionTimeout;
@@ -74,6 +67,7 @@ public final class RawNode implements RaftNode {
         this.random = new Random(config.seed());
         this.maxApplyBytes = Math.max(64L << 20, config.maxMsgBytes());
         this.log = new RaftLog(storage);
+        this.trk = new ProgressTracker(id, config.maxInflight());
 
         LogStorage.InitialState initial = storage.initialState();
         HardState hs = initial.hardState() == null ? HardState.getDefaultInstance() : initial.hardState();
@@ -261,8 +255,8 @@ public final class RawNode implements RaftNode {
         if (role != Role.LEADER) {
             return;
         }
-        Progress pr = progress.get(peer);
-        if (pr != null && pr.state == ProgressState.REPLICATE) {
+        Progress pr = trk.get(peer);
+        if (pr != null && pr.state() == ProgressState.REPLICATE) {
             pr.becomeProbe();
         }
     }
@@ -272,16 +266,16 @@ public final class RawNode implements RaftNode {
         if (role != Role.LEADER) {
             return;
         }
-        Progress pr = progress.get(peer);
-        if (pr == null || pr.state != ProgressState.SNAPSHOT) {
+        Progress pr = trk.get(peer);
+        if (pr == null || pr.state() != ProgressState.SNAPSHOT) {
             return;
         }
         if (!success) {
-            pr.pendingSnapshot = 0;
+            pr.snapshotFailed();
         }
         pr.becomeProbe();
         // Wait for a heartbeat response before probing again.
-        pr.probeSent = true;
+        pr.setProbeSent(true);
     }
 
     @Override
@@ -373,11 +367,11 @@ public final class RawNode implements RaftNode {
     public RaftStatus status() {
         Map<String, RaftStatus.Progress> prs = new LinkedHashMap<>();
         if (role == Role.LEADER) {
-            if (voters.contains(id) || learners.contains(id)) {
+            if (trk.voters().contains(id) || trk.isLearner(id)) {
                 long stable = log.stableLastIndex();
-                prs.put(id, new RaftStatus.Progress(stable, log.lastIndex() + 1, ProgressState.REPLICATE, true, learners.contains(id)));
+                prs.put(id, new RaftStatus.Progress(stable, log.lastIndex() + 1, ProgressState.REPLICATE, true, trk.isLearner(id)));
             }
-            progress.forEach((k, v) -> prs.put(k, v.snapshot()));
+            trk.progress().forEach((k, v) -> prs.put(k, v.status()));
         }
         return new RaftStatus(id, role, term, lead, log.committed, log.applied, log.firstIndex(), log.lastIndex(),
                 log.firstIndex() - 1, membership.current(), leadTransferee, Collections.unmodifiableMap(prs));
@@ -402,9 +396,9 @@ public final class RawNode implements RaftNode {
             broadcastPending = false;
             bcastAppend();
         }
-        ReadIndexTracker.Round round = reads.startRound(log.committed, voters.contains(id) ? id : null);
+        ReadIndexTracker.Round round = reads.startRound(log.committed, trk.voters().contains(id) ? id : null);
         if (round != null) {
-            if (voters.isQuorum(round.acks())) {
+            if (trk.voters().isQuorum(round.acks())) {
                 releaseReads(round);
             } else {
                 bcastHeartbeat(round.context());
@@ -427,9 +421,13 @@ public final class RawNode implements RaftNode {
         electionElapsed++;
         if (electionElapsed >= cfg.electionTicksMin()) {
             electionElapsed = 0;
-            if (cfg.checkQuorum() && !quorumActive()) {
-                becomeFollower(term, NONE);
-                return;
+            if (cfg.checkQuorum()) {
+                boolean active = trk.quorumActive();
+                trk.resetRecentActive();
+                if (!active) {
+                    becomeFollower(term, NONE);
+                    return;
+                }
             }
             if (!leadTransferee.isEmpty()) {
                 leadTransferee = NONE;
@@ -441,22 +439,8 @@ public final class RawNode implements RaftNode {
         }
     }
 
-    private boolean quorumActive() {
-        VoteResult active = voters.voteResult(v -> {
-            if (v.equals(id)) {
-                return true;
-            }
-            Progress pr = progress.get(v);
-            return pr != null && pr.recentActive;
-        });
-        for (Progress pr : progress.values()) {
-            pr.recentActive = false;
-        }
-        return active == VoteResult.WON;
-    }
-
     private boolean promotable() {
-        return voters.contains(id) && log.pendingSnapshot() == null;
+        return trk.voters().contains(id) && log.pendingSnapshot() == null;
     }
 
     // ---- elections ------------------------------------------------------------------------------
@@ -480,8 +464,8 @@ public final class RawNode implements RaftNode {
             voteTerm = term;
             type = MessageType.MSG_VOTE;
         }
-        votes.put(id, true);
-        if (poll() == VoteResult.WON) {
+        trk.recordVote(id, true);
+        if (trk.tallyVotes() == VoteResult.WON) {
             if (pre) {
                 campaign(false, transfer);
             } else {
@@ -489,7 +473,7 @@ public final class RawNode implements RaftNode {
             }
             return;
         }
-        for (String v : voters.voters()) {
+        for (String v : trk.voters().voters()) {
             if (v.equals(id)) {
                 continue;
             }
@@ -500,10 +484,6 @@ public final class RawNode implements RaftNode {
             }
             send(m);
         }
-    }
-
-    private VoteResult poll() {
-        return voters.voteResult(votes::get);
     }
 
     private void handleVoteRequest(Message m) {
@@ -534,8 +514,8 @@ public final class RawNode implements RaftNode {
         randomizedElectionTimeout = cfg.electionTicksMin()
                 + random.nextInt(cfg.electionTicksMax() - cfg.electionTicksMin());
         leadTransferee = NONE;
-        votes.clear();
-        progress.clear();
+        trk.resetVotes();
+        trk.clearProgress();
         reads.clear();
         broadcastPending = false;
     }
@@ -547,7 +527,7 @@ public final class RawNode implements RaftNode {
     }
 
     private void becomePreCandidate() {
-        votes.clear();
+        trk.resetVotes();
         lead = NONE;
         role = Role.PRE_CANDIDATE;
     }
@@ -562,7 +542,7 @@ public final class RawNode implements RaftNode {
         reset(term);
         lead = id;
         role = Role.LEADER;
-        syncProgress();
+        trk.syncProgress(log.lastIndex() + 1);
         Entry noop = Entry.newBuilder().setTerm(term).setIndex(log.lastIndex() + 1).build();
         log.appendOne(noop);
         broadcastPending = true;
@@ -572,14 +552,12 @@ public final class RawNode implements RaftNode {
 
     private void applyMembership() {
         ConfState cs = membership.current();
-        // Sorted: iteration order decides message order, which must not vary between JVM runs.
-        voters = Majority.of(new HashSet<>(cs.getVotersList()));
-        learners = Collections.unmodifiableSet(new TreeSet<>(cs.getLearnersList()));
+        trk.setConfig(cs.getVotersList(), cs.getLearnersList());
         if (role != Role.LEADER) {
             return;
         }
-        syncProgress();
-        if (!leadTransferee.isEmpty() && !voters.contains(leadTransferee)) {
+        trk.syncProgress(log.lastIndex() + 1);
+        if (!leadTransferee.isEmpty() && !trk.voters().contains(leadTransferee)) {
             leadTransferee = NONE;
         }
         if (maybeCommit()) {
@@ -588,25 +566,9 @@ public final class RawNode implements RaftNode {
         stepDownIfRemoved();
     }
 
-    private void syncProgress() {
-        Set<String> members = new HashSet<>(voters.voters());
-        members.addAll(learners);
-        members.remove(id);
-        progress.keySet().retainAll(members);
-        for (String m : members) {
-            Progress pr = progress.get(m);
-            if (pr == null) {
-                pr = new Progress(log.lastIndex() + 1, cfg.maxInflight(), learners.contains(m));
-                pr.recentActive = true;
-                progress.put(m, pr);
-            }
-            pr.learner = learners.contains(m);
-        }
-    }
-
     /** A leader removed from the configuration leads until the removal commits, then steps down. */
     private void stepDownIfRemoved() {
-        if (role == Role.LEADER && !voters.contains(id) && log.committed >= membership.lastChangeIndex()) {
+        if (role == Role.LEADER && !trk.voters().contains(id) && log.committed >= membership.lastChangeIndex()) {
             bcastAppend();
             becomeFollower(term, NONE);
         }
@@ -635,18 +597,18 @@ public final class RawNode implements RaftNode {
     }
 
     private void handleAppendResponse(Message m) {
-        Progress pr = progress.get(m.getFrom());
+        Progress pr = trk.get(m.getFrom());
         if (pr == null) {
             return;
         }
-        pr.recentActive = true;
+        pr.setRecentActive(true);
         if (m.getReject()) {
             long nextProbe = m.getRejectHint();
             if (m.getHintTerm() > 0) {
                 nextProbe = log.findConflictByTerm(m.getRejectHint(), m.getHintTerm());
             }
             if (pr.maybeDecrTo(m.getIndex(), nextProbe)) {
-                if (pr.state == ProgressState.REPLICATE) {
+                if (pr.state() == ProgressState.REPLICATE) {
                     pr.becomeProbe();
                 }
                 maybeSendAppend(m.getFrom(), false);
@@ -654,16 +616,16 @@ public final class RawNode implements RaftNode {
             return;
         }
         boolean oldPaused = pr.isPaused();
-        if (pr.maybeUpdate(m.getIndex()) || (pr.match == m.getIndex() && pr.state == ProgressState.PROBE)) {
-            switch (pr.state) {
+        if (pr.maybeUpdate(m.getIndex()) || (pr.match() == m.getIndex() && pr.state() == ProgressState.PROBE)) {
+            switch (pr.state()) {
                 case PROBE -> pr.becomeReplicate();
                 case SNAPSHOT -> {
-                    if (pr.match + 1 >= log.firstIndex() || pr.match >= pr.pendingSnapshot) {
+                    if (pr.match() + 1 >= log.firstIndex() || pr.match() >= pr.pendingSnapshot()) {
                         pr.becomeProbe();
                         pr.becomeReplicate();
                     }
                 }
-                case REPLICATE -> pr.inflights.freeLE(m.getIndex());
+                case REPLICATE -> pr.inflights().freeLE(m.getIndex());
             }
             if (maybeCommit()) {
                 afterCommit();
@@ -677,28 +639,28 @@ public final class RawNode implements RaftNode {
             while (maybeSendAppend(m.getFrom(), false)) {
                 // keep the pipeline full
             }
-            if (m.getFrom().equals(leadTransferee) && pr.match == log.lastIndex()) {
+            if (m.getFrom().equals(leadTransferee) && pr.match() == log.lastIndex()) {
                 sendTimeoutNow(m.getFrom());
             }
         }
     }
 
     private void handleHeartbeatResponse(Message m) {
-        Progress pr = progress.get(m.getFrom());
+        Progress pr = trk.get(m.getFrom());
         if (pr == null) {
             return;
         }
-        pr.recentActive = true;
-        pr.probeSent = false;
-        if (pr.state == ProgressState.REPLICATE && pr.inflights.full()) {
-            pr.inflights.freeFirstOne();
+        pr.setRecentActive(true);
+        pr.setProbeSent(false);
+        if (pr.state() == ProgressState.REPLICATE && pr.inflights().full()) {
+            pr.inflights().freeFirstOne();
         }
-        if (pr.match < log.lastIndex() || pr.state == ProgressState.PROBE) {
+        if (pr.match() < log.lastIndex() || pr.state() == ProgressState.PROBE) {
             maybeSendAppend(m.getFrom(), true);
         }
         if (!m.getContext().isEmpty()) {
             ReadIndexTracker.Round round = reads.ack(m.getContext(), m.getFrom());
-            if (round != null && voters.isQuorum(round.acks())) {
+            if (round != null && trk.voters().isQuorum(round.acks())) {
                 releaseReads(round);
             }
         }
@@ -713,7 +675,7 @@ public final class RawNode implements RaftNode {
      */
     private void handleReadIndex(Message m) {
         boolean committedInTerm = committedEntryInCurrentTerm();
-        if (committedInTerm && !m.getFrom().equals(id) && voters.isQuorum(Set.of(id, m.getFrom()))) {
+        if (committedInTerm && !m.getFrom().equals(id) && trk.voters().isQuorum(Set.of(id, m.getFrom()))) {
             send(Message.newBuilder().setType(MessageType.MSG_READ_INDEX_RESP).setTo(m.getFrom())
                     .setIndex(log.committed).setContext(m.getContext()));
         } else {
@@ -740,14 +702,7 @@ public final class RawNode implements RaftNode {
 
     /** Raft §5.4.2: only entries of the current term are committed by counting replicas. */
     private boolean maybeCommit() {
-        long quorumIndex = voters.committedIndex(v -> {
-            if (v.equals(id)) {
-                return log.stableLastIndex();
-            }
-            Progress pr = progress.get(v);
-            return pr == null ? 0 : pr.match;
-        });
-        return log.maybeCommit(quorumIndex, term);
+        return log.maybeCommit(trk.committed(log.stableLastIndex()), term);
     }
 
     private void afterCommit() {
@@ -758,15 +713,15 @@ public final class RawNode implements RaftNode {
     }
 
     private void bcastAppend() {
-        for (String to : progress.keySet()) {
+        for (String to : trk.progress().keySet()) {
             maybeSendAppend(to, true);
         }
     }
 
     private void bcastHeartbeat(ByteString ctx) {
-        for (Map.Entry<String, Progress> e : progress.entrySet()) {
+        for (Map.Entry<String, Progress> e : trk.progress().entrySet()) {
             Message.Builder m = Message.newBuilder().setType(MessageType.MSG_HEARTBEAT).setTo(e.getKey())
-                    .setCommit(Math.min(e.getValue().match, log.committed));
+                    .setCommit(Math.min(e.getValue().match(), log.committed));
             if (ctx != null) {
                 m.setContext(ctx);
             }
@@ -775,16 +730,16 @@ public final class RawNode implements RaftNode {
     }
 
     private boolean maybeSendAppend(String to, boolean sendIfEmpty) {
-        Progress pr = progress.get(to);
+        Progress pr = trk.get(to);
         if (pr == null || pr.isPaused()) {
             return false;
         }
-        long prevIndex = pr.next - 1;
+        long prevIndex = pr.next() - 1;
         long prevTerm;
         List<Entry> ents;
         try {
             prevTerm = log.term(prevIndex);
-            ents = log.entries(pr.next, cfg.maxMsgBytes(), cfg.maxMsgEntries());
+            ents = log.entries(pr.next(), cfg.maxMsgBytes(), cfg.maxMsgEntries());
         } catch (LogCompactedException e) {
             sendSnapshot(to, pr);
             return false;
@@ -799,7 +754,7 @@ public final class RawNode implements RaftNode {
     }
 
     private void sendSnapshot(String to, Progress pr) {
-        if (!pr.recentActive) {
+        if (!pr.recentActive()) {
             return;
         }
         SnapshotMetadata snap = storage.snapshotMetadata();
@@ -816,12 +771,12 @@ public final class RawNode implements RaftNode {
 
     private void handleTransferLeader(String target) {
         if (target.isEmpty()) {
-            target = mostUpToDateVoter();
+            target = trk.mostUpToDateVoter();
             if (target == null) {
                 return;
             }
         }
-        if (!voters.contains(target) || target.equals(id)) {
+        if (!trk.voters().contains(target) || target.equals(id)) {
             return;
         }
         if (target.equals(leadTransferee)) {
@@ -829,24 +784,12 @@ public final class RawNode implements RaftNode {
         }
         electionElapsed = 0;
         leadTransferee = target;
-        Progress pr = progress.get(target);
-        if (pr.match == log.lastIndex()) {
+        Progress pr = trk.get(target);
+        if (pr.match() == log.lastIndex()) {
             sendTimeoutNow(target);
         } else {
             maybeSendAppend(target, true);
         }
-    }
-
-    private String mostUpToDateVoter() {
-        String best = null;
-        long bestMatch = -1;
-        for (Map.Entry<String, Progress> e : progress.entrySet()) {
-            if (voters.contains(e.getKey()) && e.getValue().match > bestMatch) {
-                best = e.getKey();
-                bestMatch = e.getValue().match;
-            }
-        }
-        return best;
     }
 
     // ---- candidate and follower -----------------------------------------------------------------
@@ -870,8 +813,8 @@ public final class RawNode implements RaftNode {
                 if (pre != (m.getType() == MessageType.MSG_PRE_VOTE_RESP)) {
                     return;
                 }
-                votes.putIfAbsent(m.getFrom(), !m.getReject());
-                switch (poll()) {
+                trk.recordVote(m.getFrom(), !m.getReject());
+                switch (trk.tallyVotes()) {
                     case WON -> {
                         if (pre) {
                             campaign(false, false);
