@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * The Raft state machine (after etcd-io/raft's raft.go and rawnode.go): pre-vote, check-quorum,
@@ -52,7 +51,7 @@ public final class RawNode implements RaftNode {
     private String leadTransferee = NONE;
     private boolean broadcastPending;
 
-    private final ReadIndexTracker reads = new ReadIndexTracker();
+    private final ReadIndexTracker reads;
 
     private List<Message> msgs = new ArrayList<>();
     private List<ReadState> readStates = new ArrayList<>();
@@ -68,6 +67,7 @@ public final class RawNode implements RaftNode {
         this.maxApplyBytes = Math.max(64L << 20, config.maxMsgBytes());
         this.log = new RaftLog(storage);
         this.trk = new ProgressTracker(id, config.maxInflight());
+        this.reads = new ReadIndexTracker(id);
 
         LogStorage.InitialState initial = storage.initialState();
         HardState hs = initial.hardState() == null ? HardState.getDefaultInstance() : initial.hardState();
@@ -229,7 +229,7 @@ public final class RawNode implements RaftNode {
     public void readIndex(byte[] context) {
         ByteString ctx = ByteString.copyFrom(context);
         if (role == Role.LEADER) {
-            reads.request(new ReadIndexTracker.Request(id, ctx), committedEntryInCurrentTerm());
+            handleReadIndex(new ReadIndexTracker.Request(id, ctx));
         } else if (!lead.isEmpty()) {
             send(Message.newBuilder().setType(MessageType.MSG_READ_INDEX).setTo(lead).setContext(ctx));
         } else {
@@ -396,12 +396,13 @@ public final class RawNode implements RaftNode {
             broadcastPending = false;
             bcastAppend();
         }
-        ReadIndexTracker.Round round = reads.startRound(log.committed, trk.voters().contains(id) ? id : null);
+        ReadIndexTracker.Round round = reads.startRound(log.committed);
         if (round != null) {
-            if (trk.voters().isQuorum(round.acks())) {
-                releaseReads(round);
-            } else {
+            List<ReadIndexTracker.Round> confirmed = reads.confirmed(round, trk.voters());
+            if (confirmed.isEmpty()) {
                 bcastHeartbeat(round.context());
+            } else {
+                answer(confirmed);
             }
         }
     }
@@ -591,7 +592,7 @@ public final class RawNode implements RaftNode {
             case MSG_SNAP_STATUS -> reportSnapshot(m.getFrom(), !m.getReject());
             case MSG_UNREACHABLE -> reportUnreachable(m.getFrom());
             case MSG_TRANSFER_LEADER -> handleTransferLeader(m.getContext().toStringUtf8());
-            case MSG_READ_INDEX -> handleReadIndex(m);
+            case MSG_READ_INDEX -> handleReadIndex(new ReadIndexTracker.Request(m.getFrom(), m.getContext()));
             default -> { }
         }
     }
@@ -659,40 +660,30 @@ public final class RawNode implements RaftNode {
             maybeSendAppend(m.getFrom(), true);
         }
         if (!m.getContext().isEmpty()) {
-            ReadIndexTracker.Round round = reads.ack(m.getContext(), m.getFrom());
-            if (round != null && trk.voters().isQuorum(round.acks())) {
-                releaseReads(round);
-            }
+            answer(reads.ack(m.getContext(), m.getFrom(), trk.voters()));
         }
     }
 
-    /**
-     * A follower's read request doubles as its acknowledgement of this leadership: it was in this
-     * term (the step checked the message's term) after its read began, so no newer leader can have
-     * committed anything without it. When that and our own acknowledgement make a quorum (three
-     * voters), the read needs no heartbeat round. The request's acknowledgement covers only its own
-     * read, hence an immediate answer rather than a place in the shared round.
-     */
-    private void handleReadIndex(Message m) {
-        boolean committedInTerm = committedEntryInCurrentTerm();
-        if (committedInTerm && !m.getFrom().equals(id) && trk.voters().isQuorum(Set.of(id, m.getFrom()))) {
-            send(Message.newBuilder().setType(MessageType.MSG_READ_INDEX_RESP).setTo(m.getFrom())
-                    .setIndex(log.committed).setContext(m.getContext()));
-        } else {
-            reads.request(new ReadIndexTracker.Request(m.getFrom(), m.getContext()), committedInTerm);
+    private void handleReadIndex(ReadIndexTracker.Request req) {
+        if (reads.request(req, committedEntryInCurrentTerm(), trk.voters())) {
+            answer(log.committed, req);
         }
     }
 
-    private void releaseReads(ReadIndexTracker.Round upTo) {
-        for (ReadIndexTracker.Round r : reads.releaseThrough(upTo)) {
+    private void answer(List<ReadIndexTracker.Round> confirmed) {
+        for (ReadIndexTracker.Round r : confirmed) {
             for (ReadIndexTracker.Request req : r.requests()) {
-                if (req.from().equals(id)) {
-                    readStates.add(new ReadState(r.index(), req.context().toByteArray()));
-                } else {
-                    send(Message.newBuilder().setType(MessageType.MSG_READ_INDEX_RESP).setTo(req.from())
-                            .setIndex(r.index()).setContext(req.context()));
-                }
+                answer(r.index(), req);
             }
+        }
+    }
+
+    private void answer(long index, ReadIndexTracker.Request req) {
+        if (req.from().equals(id)) {
+            readStates.add(new ReadState(index, req.context().toByteArray()));
+        } else {
+            send(Message.newBuilder().setType(MessageType.MSG_READ_INDEX_RESP).setTo(req.from())
+                    .setIndex(index).setContext(req.context()));
         }
     }
 
