@@ -25,7 +25,9 @@ import java.util.Random;
  * The Raft state machine (after etcd-io/raft's raft.go and rawnode.go): pre-vote, check-quorum,
  * pipelined replication with fast backtracking, snapshots, ReadIndex, leadership transfer and
  * single-server membership changes with learners. Deterministic: time is {@link #tick()},
- * randomness comes from {@link RaftConfig#seed()}.
+ * randomness comes from {@link RaftConfig#seed()}. As in etcd, the leader's bookkeeping of its
+ * peers is a {@link ProgressTracker}, every count to a quorum a {@link dev.golt.raft.quorum.Majority},
+ * and pending reads a {@link ReadIndexTracker}.
  */
 public final class RawNode implements RaftNode {
 
