@@ -11,24 +11,23 @@ import dev.golt.proto.Message;
 import dev.golt.proto.MessageType;
 import dev.golt.proto.SnapshotMetadata;
 import dev.golt.raft.RaftStatus.ProgressState;
+import dev.golt.raft.quorum.VoteResult;
+import dev.golt.raft.tracker.Progress;
+import dev.golt.raft.tracker.ProgressTracker;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The Raft state machine (after etcd-io/raft's raft.go and rawnode.go): pre-vote, check-quorum,
  * pipelined replication with fast backtracking, snapshots, ReadIndex, leadership transfer and
  * single-server membership changes with learners. Deterministic: time is {@link #tick()},
- * randomness comes from {@link RaftConfig#seed()}.
+ * randomness comes from {@link RaftConfig#seed()}. As in etcd, the leader's bookkeeping of its
+ * peers is a {@link ProgressTracker}, every count to a quorum a {@link dev.golt.raft.quorum.Majority},
+ * and pending reads a {@link ReadIndexTracker}.
  */
 public final class RawNode implements RaftNode {
 
@@ -47,18 +46,14 @@ public final class RawNode implements RaftNode {
     private String vote = NONE;
     private String lead = NONE;
     private Role role = Role.FOLLOWER;
-    private Set<String> voters = Set.of();
-    private Set<String> learners = Set.of();
-
-    private final Map<String, Progress> progress = new TreeMap<>();
-    private final Map<String, Boolean> votes = new HashMap<>();
+    private final ProgressTracker trk;
     private int electionElapsed;
     private int heartbeatElapsed;
     private int randomizedElectionTimeout;
     private String leadTransferee = NONE;
     private boolean broadcastPending;
 
-    private final ReadIndexTracker reads = new ReadIndexTracker();
+    private final ReadIndexTracker reads;
 
     private List<Message> msgs = new ArrayList<>();
     private List<ReadState> readStates = new ArrayList<>();
@@ -73,6 +68,8 @@ public final class RawNode implements RaftNode {
         this.random = new Random(config.seed());
         this.maxApplyBytes = Math.max(64L << 20, config.maxMsgBytes());
         this.log = new RaftLog(storage);
+        this.trk = new ProgressTracker(id, config.maxInflight());
+        this.reads = new ReadIndexTracker(id);
 
         LogStorage.InitialState initial = storage.initialState();
         HardState hs = initial.hardState() == null ? HardState.getDefaultInstance() : initial.hardState();
@@ -234,7 +231,7 @@ public final class RawNode implements RaftNode {
     public void readIndex(byte[] context) {
         ByteString ctx = ByteString.copyFrom(context);
         if (role == Role.LEADER) {
-            reads.request(new ReadIndexTracker.Request(id, ctx), committedEntryInCurrentTerm());
+            handleReadIndex(new ReadIndexTracker.Request(id, ctx));
         } else if (!lead.isEmpty()) {
             send(Message.newBuilder().setType(MessageType.MSG_READ_INDEX).setTo(lead).setContext(ctx));
         } else {
@@ -260,8 +257,8 @@ public final class RawNode implements RaftNode {
         if (role != Role.LEADER) {
             return;
         }
-        Progress pr = progress.get(peer);
-        if (pr != null && pr.state == ProgressState.REPLICATE) {
+        Progress pr = trk.get(peer);
+        if (pr != null && pr.state() == ProgressState.REPLICATE) {
             pr.becomeProbe();
         }
     }
@@ -271,16 +268,16 @@ public final class RawNode implements RaftNode {
         if (role != Role.LEADER) {
             return;
         }
-        Progress pr = progress.get(peer);
-        if (pr == null || pr.state != ProgressState.SNAPSHOT) {
+        Progress pr = trk.get(peer);
+        if (pr == null || pr.state() != ProgressState.SNAPSHOT) {
             return;
         }
         if (!success) {
-            pr.pendingSnapshot = 0;
+            pr.snapshotFailed();
         }
         pr.becomeProbe();
         // Wait for a heartbeat response before probing again.
-        pr.probeSent = true;
+        pr.setProbeSent(true);
     }
 
     @Override
@@ -372,11 +369,11 @@ public final class RawNode implements RaftNode {
     public RaftStatus status() {
         Map<String, RaftStatus.Progress> prs = new LinkedHashMap<>();
         if (role == Role.LEADER) {
-            if (voters.contains(id) || learners.contains(id)) {
+            if (trk.voters().contains(id) || trk.isLearner(id)) {
                 long stable = log.stableLastIndex();
-                prs.put(id, new RaftStatus.Progress(stable, log.lastIndex() + 1, ProgressState.REPLICATE, true, learners.contains(id)));
+                prs.put(id, new RaftStatus.Progress(stable, log.lastIndex() + 1, ProgressState.REPLICATE, true, trk.isLearner(id)));
             }
-            progress.forEach((k, v) -> prs.put(k, v.snapshot()));
+            trk.progress().forEach((k, v) -> prs.put(k, v.status()));
         }
         return new RaftStatus(id, role, term, lead, log.committed, log.applied, log.firstIndex(), log.lastIndex(),
                 log.firstIndex() - 1, membership.current(), leadTransferee, Collections.unmodifiableMap(prs));
@@ -401,12 +398,13 @@ public final class RawNode implements RaftNode {
             broadcastPending = false;
             bcastAppend();
         }
-        ReadIndexTracker.Round round = reads.startRound(log.committed, voters.contains(id) ? id : null);
+        ReadIndexTracker.Round round = reads.startRound(log.committed);
         if (round != null) {
-            if (reads.quorumReached(round, voters)) {
-                releaseReads(round);
-            } else {
+            List<ReadIndexTracker.Round> confirmed = reads.confirmed(round, trk.voters());
+            if (confirmed.isEmpty()) {
                 bcastHeartbeat(round.context());
+            } else {
+                answer(confirmed);
             }
         }
     }
@@ -426,9 +424,13 @@ public final class RawNode implements RaftNode {
         electionElapsed++;
         if (electionElapsed >= cfg.electionTicksMin()) {
             electionElapsed = 0;
-            if (cfg.checkQuorum() && !quorumActive()) {
-                becomeFollower(term, NONE);
-                return;
+            if (cfg.checkQuorum()) {
+                boolean active = trk.quorumActive();
+                trk.resetRecentActive();
+                if (!active) {
+                    becomeFollower(term, NONE);
+                    return;
+                }
             }
             if (!leadTransferee.isEmpty()) {
                 leadTransferee = NONE;
@@ -440,30 +442,8 @@ public final class RawNode implements RaftNode {
         }
     }
 
-    private boolean quorumActive() {
-        int active = 0;
-        for (String v : voters) {
-            if (v.equals(id)) {
-                active++;
-            } else {
-                Progress pr = progress.get(v);
-                if (pr != null && pr.recentActive) {
-                    active++;
-                }
-            }
-        }
-        for (Progress pr : progress.values()) {
-            pr.recentActive = false;
-        }
-        return active >= quorum();
-    }
-
-    private int quorum() {
-        return voters.size() / 2 + 1;
-    }
-
     private boolean promotable() {
-        return voters.contains(id) && log.pendingSnapshot() == null;
+        return trk.voters().contains(id) && log.pendingSnapshot() == null;
     }
 
     // ---- elections ------------------------------------------------------------------------------
@@ -487,8 +467,8 @@ public final class RawNode implements RaftNode {
             voteTerm = term;
             type = MessageType.MSG_VOTE;
         }
-        votes.put(id, true);
-        if (poll() == VoteResult.WON) {
+        trk.recordVote(id, true);
+        if (trk.tallyVotes() == VoteResult.WON) {
             if (pre) {
                 campaign(false, transfer);
             } else {
@@ -496,7 +476,7 @@ public final class RawNode implements RaftNode {
             }
             return;
         }
-        for (String v : voters) {
+        for (String v : trk.voters().voters()) {
             if (v.equals(id)) {
                 continue;
             }
@@ -507,32 +487,6 @@ public final class RawNode implements RaftNode {
             }
             send(m);
         }
-    }
-
-    private enum VoteResult { WON, LOST, PENDING }
-
-    private VoteResult poll() {
-        int granted = 0;
-        int rejected = 0;
-        for (String v : voters) {
-            Boolean b = votes.get(v);
-            if (b == null) {
-                continue;
-            }
-            if (b) {
-                granted++;
-            } else {
-                rejected++;
-            }
-        }
-        int q = quorum();
-        if (granted >= q) {
-            return VoteResult.WON;
-        }
-        if (voters.size() - rejected < q) {
-            return VoteResult.LOST;
-        }
-        return VoteResult.PENDING;
     }
 
     private void handleVoteRequest(Message m) {
@@ -563,8 +517,8 @@ public final class RawNode implements RaftNode {
         randomizedElectionTimeout = cfg.electionTicksMin()
                 + random.nextInt(cfg.electionTicksMax() - cfg.electionTicksMin());
         leadTransferee = NONE;
-        votes.clear();
-        progress.clear();
+        trk.resetVotes();
+        trk.clearProgress();
         reads.clear();
         broadcastPending = false;
     }
@@ -576,7 +530,7 @@ public final class RawNode implements RaftNode {
     }
 
     private void becomePreCandidate() {
-        votes.clear();
+        trk.resetVotes();
         lead = NONE;
         role = Role.PRE_CANDIDATE;
     }
@@ -591,7 +545,7 @@ public final class RawNode implements RaftNode {
         reset(term);
         lead = id;
         role = Role.LEADER;
-        syncProgress();
+        trk.syncProgress(log.lastIndex() + 1);
         Entry noop = Entry.newBuilder().setTerm(term).setIndex(log.lastIndex() + 1).build();
         log.appendOne(noop);
         broadcastPending = true;
@@ -601,14 +555,12 @@ public final class RawNode implements RaftNode {
 
     private void applyMembership() {
         ConfState cs = membership.current();
-        // Sorted: iteration order decides message order, which must not vary between JVM runs.
-        voters = Collections.unmodifiableSet(new TreeSet<>(cs.getVotersList()));
-        learners = Collections.unmodifiableSet(new TreeSet<>(cs.getLearnersList()));
+        trk.setConfig(cs.getVotersList(), cs.getLearnersList());
         if (role != Role.LEADER) {
             return;
         }
-        syncProgress();
-        if (!leadTransferee.isEmpty() && !voters.contains(leadTransferee)) {
+        trk.syncProgress(log.lastIndex() + 1);
+        if (!leadTransferee.isEmpty() && !trk.voters().contains(leadTransferee)) {
             leadTransferee = NONE;
         }
         if (maybeCommit()) {
@@ -617,25 +569,9 @@ public final class RawNode implements RaftNode {
         stepDownIfRemoved();
     }
 
-    private void syncProgress() {
-        Set<String> members = new HashSet<>(voters);
-        members.addAll(learners);
-        members.remove(id);
-        progress.keySet().retainAll(members);
-        for (String m : members) {
-            Progress pr = progress.get(m);
-            if (pr == null) {
-                pr = new Progress(log.lastIndex() + 1, cfg.maxInflight(), learners.contains(m));
-                pr.recentActive = true;
-                progress.put(m, pr);
-            }
-            pr.learner = learners.contains(m);
-        }
-    }
-
     /** A leader removed from the configuration leads until the removal commits, then steps down. */
     private void stepDownIfRemoved() {
-        if (role == Role.LEADER && !voters.contains(id) && log.committed >= membership.lastChangeIndex()) {
+        if (role == Role.LEADER && !trk.voters().contains(id) && log.committed >= membership.lastChangeIndex()) {
             bcastAppend();
             becomeFollower(term, NONE);
         }
@@ -658,24 +594,24 @@ public final class RawNode implements RaftNode {
             case MSG_SNAP_STATUS -> reportSnapshot(m.getFrom(), !m.getReject());
             case MSG_UNREACHABLE -> reportUnreachable(m.getFrom());
             case MSG_TRANSFER_LEADER -> handleTransferLeader(m.getContext().toStringUtf8());
-            case MSG_READ_INDEX -> handleReadIndex(m);
+            case MSG_READ_INDEX -> handleReadIndex(new ReadIndexTracker.Request(m.getFrom(), m.getContext()));
             default -> { }
         }
     }
 
     private void handleAppendResponse(Message m) {
-        Progress pr = progress.get(m.getFrom());
+        Progress pr = trk.get(m.getFrom());
         if (pr == null) {
             return;
         }
-        pr.recentActive = true;
+        pr.setRecentActive(true);
         if (m.getReject()) {
             long nextProbe = m.getRejectHint();
             if (m.getHintTerm() > 0) {
                 nextProbe = log.findConflictByTerm(m.getRejectHint(), m.getHintTerm());
             }
             if (pr.maybeDecrTo(m.getIndex(), nextProbe)) {
-                if (pr.state == ProgressState.REPLICATE) {
+                if (pr.state() == ProgressState.REPLICATE) {
                     pr.becomeProbe();
                 }
                 maybeSendAppend(m.getFrom(), false);
@@ -683,16 +619,16 @@ public final class RawNode implements RaftNode {
             return;
         }
         boolean oldPaused = pr.isPaused();
-        if (pr.maybeUpdate(m.getIndex()) || (pr.match == m.getIndex() && pr.state == ProgressState.PROBE)) {
-            switch (pr.state) {
+        if (pr.maybeUpdate(m.getIndex()) || (pr.match() == m.getIndex() && pr.state() == ProgressState.PROBE)) {
+            switch (pr.state()) {
                 case PROBE -> pr.becomeReplicate();
                 case SNAPSHOT -> {
-                    if (pr.match + 1 >= log.firstIndex() || pr.match >= pr.pendingSnapshot) {
+                    if (pr.match() + 1 >= log.firstIndex() || pr.match() >= pr.pendingSnapshot()) {
                         pr.becomeProbe();
                         pr.becomeReplicate();
                     }
                 }
-                case REPLICATE -> pr.inflights.freeLE(m.getIndex());
+                case REPLICATE -> pr.inflights().freeLE(m.getIndex());
             }
             if (maybeCommit()) {
                 afterCommit();
@@ -706,60 +642,50 @@ public final class RawNode implements RaftNode {
             while (maybeSendAppend(m.getFrom(), false)) {
                 // keep the pipeline full
             }
-            if (m.getFrom().equals(leadTransferee) && pr.match == log.lastIndex()) {
+            if (m.getFrom().equals(leadTransferee) && pr.match() == log.lastIndex()) {
                 sendTimeoutNow(m.getFrom());
             }
         }
     }
 
     private void handleHeartbeatResponse(Message m) {
-        Progress pr = progress.get(m.getFrom());
+        Progress pr = trk.get(m.getFrom());
         if (pr == null) {
             return;
         }
-        pr.recentActive = true;
-        pr.probeSent = false;
-        if (pr.state == ProgressState.REPLICATE && pr.inflights.full()) {
-            pr.inflights.freeFirstOne();
+        pr.setRecentActive(true);
+        pr.setProbeSent(false);
+        if (pr.state() == ProgressState.REPLICATE && pr.inflights().full()) {
+            pr.inflights().freeFirstOne();
         }
-        if (pr.match < log.lastIndex() || pr.state == ProgressState.PROBE) {
+        if (pr.match() < log.lastIndex() || pr.state() == ProgressState.PROBE) {
             maybeSendAppend(m.getFrom(), true);
         }
         if (!m.getContext().isEmpty()) {
-            ReadIndexTracker.Round round = reads.ack(m.getContext(), m.getFrom());
-            if (round != null && reads.quorumReached(round, voters)) {
-                releaseReads(round);
-            }
+            answer(reads.ack(m.getContext(), m.getFrom(), trk.voters()));
         }
     }
 
-    /**
-     * A follower's read request doubles as its acknowledgement of this leadership: it was in this
-     * term (the step checked the message's term) after its read began, so no newer leader can have
-     * committed anything without it. When that and our own acknowledgement make a quorum (three
-     * voters), the read needs no heartbeat round. The request's acknowledgement covers only its own
-     * read, hence an immediate answer rather than a place in the shared round.
-     */
-    private void handleReadIndex(Message m) {
-        boolean committedInTerm = committedEntryInCurrentTerm();
-        if (committedInTerm && !m.getFrom().equals(id) && ReadIndexTracker.isQuorum(Set.of(id, m.getFrom()), voters)) {
-            send(Message.newBuilder().setType(MessageType.MSG_READ_INDEX_RESP).setTo(m.getFrom())
-                    .setIndex(log.committed).setContext(m.getContext()));
-        } else {
-            reads.request(new ReadIndexTracker.Request(m.getFrom(), m.getContext()), committedInTerm);
+    private void handleReadIndex(ReadIndexTracker.Request req) {
+        if (reads.request(req, committedEntryInCurrentTerm(), trk.voters())) {
+            answer(log.committed, req);
         }
     }
 
-    private void releaseReads(ReadIndexTracker.Round upTo) {
-        for (ReadIndexTracker.Round r : reads.releaseThrough(upTo)) {
+    private void answer(List<ReadIndexTracker.Round> confirmed) {
+        for (ReadIndexTracker.Round r : confirmed) {
             for (ReadIndexTracker.Request req : r.requests()) {
-                if (req.from().equals(id)) {
-                    readStates.add(new ReadState(r.index(), req.context().toByteArray()));
-                } else {
-                    send(Message.newBuilder().setType(MessageType.MSG_READ_INDEX_RESP).setTo(req.from())
-                            .setIndex(r.index()).setContext(req.context()));
-                }
+                answer(r.index(), req);
             }
+        }
+    }
+
+    private void answer(long index, ReadIndexTracker.Request req) {
+        if (req.from().equals(id)) {
+            readStates.add(new ReadState(index, req.context().toByteArray()));
+        } else {
+            send(Message.newBuilder().setType(MessageType.MSG_READ_INDEX_RESP).setTo(req.from())
+                    .setIndex(index).setContext(req.context()));
         }
     }
 
@@ -769,22 +695,7 @@ public final class RawNode implements RaftNode {
 
     /** Raft §5.4.2: only entries of the current term are committed by counting replicas. */
     private boolean maybeCommit() {
-        if (voters.isEmpty()) {
-            return false;
-        }
-        long[] matches = new long[voters.size()];
-        int i = 0;
-        for (String v : voters) {
-            if (v.equals(id)) {
-                matches[i++] = log.stableLastIndex();
-            } else {
-                Progress pr = progress.get(v);
-                matches[i++] = pr == null ? 0 : pr.match;
-            }
-        }
-        Arrays.sort(matches);
-        long quorumIndex = matches[matches.length - quorum()];
-        return log.maybeCommit(quorumIndex, term);
+        return log.maybeCommit(trk.committed(log.stableLastIndex()), term);
     }
 
     private void afterCommit() {
@@ -795,15 +706,15 @@ public final class RawNode implements RaftNode {
     }
 
     private void bcastAppend() {
-        for (String to : progress.keySet()) {
+        for (String to : trk.progress().keySet()) {
             maybeSendAppend(to, true);
         }
     }
 
     private void bcastHeartbeat(ByteString ctx) {
-        for (Map.Entry<String, Progress> e : progress.entrySet()) {
+        for (Map.Entry<String, Progress> e : trk.progress().entrySet()) {
             Message.Builder m = Message.newBuilder().setType(MessageType.MSG_HEARTBEAT).setTo(e.getKey())
-                    .setCommit(Math.min(e.getValue().match, log.committed));
+                    .setCommit(Math.min(e.getValue().match(), log.committed));
             if (ctx != null) {
                 m.setContext(ctx);
             }
@@ -812,16 +723,16 @@ public final class RawNode implements RaftNode {
     }
 
     private boolean maybeSendAppend(String to, boolean sendIfEmpty) {
-        Progress pr = progress.get(to);
+        Progress pr = trk.get(to);
         if (pr == null || pr.isPaused()) {
             return false;
         }
-        long prevIndex = pr.next - 1;
+        long prevIndex = pr.next() - 1;
         long prevTerm;
         List<Entry> ents;
         try {
             prevTerm = log.term(prevIndex);
-            ents = log.entries(pr.next, cfg.maxMsgBytes(), cfg.maxMsgEntries());
+            ents = log.entries(pr.next(), cfg.maxMsgBytes(), cfg.maxMsgEntries());
         } catch (LogCompactedException e) {
             sendSnapshot(to, pr);
             return false;
@@ -836,7 +747,7 @@ public final class RawNode implements RaftNode {
     }
 
     private void sendSnapshot(String to, Progress pr) {
-        if (!pr.recentActive) {
+        if (!pr.recentActive()) {
             return;
         }
         SnapshotMetadata snap = storage.snapshotMetadata();
@@ -853,12 +764,12 @@ public final class RawNode implements RaftNode {
 
     private void handleTransferLeader(String target) {
         if (target.isEmpty()) {
-            target = mostUpToDateVoter();
+            target = trk.mostUpToDateVoter();
             if (target == null) {
                 return;
             }
         }
-        if (!voters.contains(target) || target.equals(id)) {
+        if (!trk.voters().contains(target) || target.equals(id)) {
             return;
         }
         if (target.equals(leadTransferee)) {
@@ -866,24 +777,12 @@ public final class RawNode implements RaftNode {
         }
         electionElapsed = 0;
         leadTransferee = target;
-        Progress pr = progress.get(target);
-        if (pr.match == log.lastIndex()) {
+        Progress pr = trk.get(target);
+        if (pr.match() == log.lastIndex()) {
             sendTimeoutNow(target);
         } else {
             maybeSendAppend(target, true);
         }
-    }
-
-    private String mostUpToDateVoter() {
-        String best = null;
-        long bestMatch = -1;
-        for (Map.Entry<String, Progress> e : progress.entrySet()) {
-            if (voters.contains(e.getKey()) && e.getValue().match > bestMatch) {
-                best = e.getKey();
-                bestMatch = e.getValue().match;
-            }
-        }
-        return best;
     }
 
     // ---- candidate and follower -----------------------------------------------------------------
@@ -907,8 +806,8 @@ public final class RawNode implements RaftNode {
                 if (pre != (m.getType() == MessageType.MSG_PRE_VOTE_RESP)) {
                     return;
                 }
-                votes.putIfAbsent(m.getFrom(), !m.getReject());
-                switch (poll()) {
+                trk.recordVote(m.getFrom(), !m.getReject());
+                switch (trk.tallyVotes()) {
                     case WON -> {
                         if (pre) {
                             campaign(false, false);

@@ -1,6 +1,7 @@
 package dev.golt.raft;
 
 import com.google.protobuf.ByteString;
+import dev.golt.raft.quorum.Majority;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -9,27 +10,49 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The leader's pending ReadIndex requests (etcd's read_only.go, batched): requests collect until
- * the driver next asks for a Ready, then one heartbeat round confirms leadership for all of them.
+ * The leader's ReadIndex requests, from arrival to confirmation (etcd-io/raft's read_only.go,
+ * batched): requests collect until the driver next asks for a Ready, then one heartbeat round
+ * confirms this leadership for all of them. RawNode only routes messages here and delivers the
+ * answers.
  */
 final class ReadIndexTracker {
 
     record Request(String from, ByteString context) {}
 
+    /** One heartbeat round: the reads it confirms are answered at {@code index}, the commit index when it began. */
     record Round(ByteString context, long index, List<Request> requests, Set<String> acks) {}
 
-    /** Requests that arrived before the leader committed an entry of its term. */
+    private final String self;
+    /** Requests that arrived before the leader committed an entry of its term, whose commit index may be stale. */
     private final List<Request> waitingForCommit = new ArrayList<>();
     private List<Request> batch = new ArrayList<>();
     private final LinkedHashMap<ByteString, Round> rounds = new LinkedHashMap<>();
     private long nextRound = 1;
 
-    void request(Request r, boolean committedInTerm) {
-        if (committedInTerm) {
-            batch.add(r);
-        } else {
+    ReadIndexTracker(String self) {
+        this.self = self;
+    }
+
+    /**
+     * Takes a request; returns true when it is confirmed already and must be answered at once at
+     * the commit index, false when it waits for a round.
+     *
+     * <p>A follower's read request doubles as its acknowledgement of this leadership: it was in
+     * this term (the step checked the message's term) after its read began, so no newer leader can
+     * have committed anything without it. When that and our own acknowledgement make a quorum
+     * (three voters), the read needs no heartbeat round. The request's acknowledgement covers only
+     * its own read, hence an immediate answer rather than a place in the shared round.
+     */
+    boolean request(Request r, boolean committedInTerm, Majority voters) {
+        if (!committedInTerm) {
             waitingForCommit.add(r);
+            return false;
         }
+        if (!r.from().equals(self) && voters.isQuorum(Set.of(self, r.from()))) {
+            return true;
+        }
+        batch.add(r);
+        return false;
     }
 
     void releaseWaitingForCommit() {
@@ -39,53 +62,45 @@ final class ReadIndexTracker {
         }
     }
 
-    /** Starts a round for the batched requests at {@code committed}; null when none are batched. */
-    Round startRound(long committed, String self) {
+    /** Starts a round for the batched requests at {@code committed}, with our own acknowledgement; null when none are batched. */
+    Round startRound(long committed) {
         if (batch.isEmpty()) {
             return null;
         }
         ByteString ctx = ByteString.copyFromUtf8("r" + nextRound++);
         Set<String> acks = new HashSet<>();
-        if (self != null) {
-            acks.add(self);
-        }
+        acks.add(self);
         Round round = new Round(ctx, committed, batch, acks);
         batch = new ArrayList<>();
         rounds.put(ctx, round);
         return round;
     }
 
-    Round ack(ByteString ctx, String from) {
+    /** Records {@code from}'s acknowledgement of round {@code ctx}; returns the rounds it confirms, oldest first. */
+    List<Round> ack(ByteString ctx, String from, Majority voters) {
         Round r = rounds.get(ctx);
-        if (r != null) {
-            r.acks().add(from);
+        if (r == null) {
+            return List.of();
         }
-        return r;
+        r.acks().add(from);
+        return confirmed(r, voters);
     }
 
-    boolean quorumReached(Round r, Set<String> voters) {
-        return isQuorum(r.acks(), voters);
-    }
-
-    static boolean isQuorum(Set<String> acks, Set<String> voters) {
-        int n = 0;
-        for (String a : acks) {
-            if (voters.contains(a)) {
-                n++;
-            }
+    /**
+     * Removes and returns every round up to and including {@code r} if a quorum of voters has
+     * acknowledged it: its confirmation covers the earlier ones. Empty while it lacks a quorum.
+     */
+    List<Round> confirmed(Round r, Majority voters) {
+        if (!voters.isQuorum(r.acks())) {
+            return List.of();
         }
-        return n >= voters.size() / 2 + 1;
-    }
-
-    /** Removes and returns every round up to and including {@code upTo}: its confirmation covers the earlier ones. */
-    List<Round> releaseThrough(Round upTo) {
         List<Round> out = new ArrayList<>();
         Iterator<Round> it = rounds.values().iterator();
         while (it.hasNext()) {
-            Round r = it.next();
+            Round next = it.next();
             it.remove();
-            out.add(r);
-            if (r == upTo) {
+            out.add(next);
+            if (next == r) {
                 break;
             }
         }

@@ -1,15 +1,12 @@
 package dev.golt.raft;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.golt.proto.ConfChange;
 import dev.golt.proto.ConfChangeType;
 import dev.golt.proto.Entry;
 import dev.golt.proto.EntryType;
 import dev.golt.proto.Message;
-import java.io.IOException;
+import dev.golt.raft.datadriven.DataDriven;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,18 +16,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Data-driven scenarios (after etcd-raft's testdata): each file under
- * {@code src/test/resources/testdata} is a list of blocks
- *
- * <pre>
- * command args...
- * ----
- * expected output (possibly empty)
- * </pre>
- *
- * separated by blank lines; lines starting with {@code #} are comments. Message traces are printed
- * as {@code from->to TYPE term ...}. Run with {@code -Dscenario.rewrite=true} to regenerate the
- * expected output after an intended change (then review the diff).
+ * Cluster scenarios (after etcd-raft's interaction testdata): each file under
+ * {@code src/test/resources/testdata} is run by {@link DataDriven}. Message traces are printed as
+ * {@code from->to TYPE term ...}.
  *
  * <p>Commands: {@code cluster ids... [prevote=false] [checkquorum=false] [maxentries=N]},
  * {@code campaign id}, {@code tick id n}, {@code tick-all n} (ticks everyone and settles, n times, silently), {@code propose id data},
@@ -45,48 +33,8 @@ class ScenarioTest {
     private static final Path DIR = Path.of("src/test/resources/testdata");
 
     @TestFactory
-    Stream<DynamicTest> scenarios() throws IOException {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(DIR)) {
-            files = s.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
-        }
-        assertThat(files).isNotEmpty();
-        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> run(f)));
-    }
-
-    private void run(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        StringBuilder rewritten = new StringBuilder();
-        Runner runner = new Runner();
-        int i = 0;
-        while (i < lines.size()) {
-            String line = lines.get(i);
-            if (line.isBlank() || line.startsWith("#")) {
-                rewritten.append(line).append('\n');
-                i++;
-                continue;
-            }
-            String command = line;
-            int lineNo = i + 1;
-            i++;
-            if (i >= lines.size() || !lines.get(i).equals("----")) {
-                throw new IllegalStateException(file + ":" + lineNo + ": expected ---- after " + command);
-            }
-            i++;
-            List<String> expected = new ArrayList<>();
-            while (i < lines.size() && !lines.get(i).isEmpty()) {
-                expected.add(lines.get(i));
-                i++;
-            }
-            String actual = runner.exec(command.trim());
-            rewritten.append(command).append("\n----\n").append(actual.isEmpty() ? "" : actual + "\n");
-            if (!Boolean.getBoolean("scenario.rewrite")) {
-                assertThat(actual).as(file.getFileName() + ":" + lineNo + " " + command).isEqualTo(String.join("\n", expected));
-            }
-        }
-        if (Boolean.getBoolean("scenario.rewrite")) {
-            Files.writeString(file, rewritten.toString(), StandardCharsets.UTF_8);
-        }
+    Stream<DynamicTest> scenarios() {
+        return DataDriven.files(DIR, () -> new Runner()::exec);
     }
 
     private static final class Runner {
