@@ -15,7 +15,12 @@ import java.util.List;
  */
 public interface LogStorage {
 
-    /** Hard state and membership as last persisted; membership comes from the snapshot plus conf-change entries. */
+    /**
+     * Hard state as last persisted and the configuration of the last snapshot (empty before the
+     * first one), as etcd-raft's {@code Storage.InitialState}. Implementations must not fold
+     * conf-change entries into it: the core replays those itself, so a storage that did would have
+     * them applied twice.
+     */
     InitialState initialState();
 
     /**

@@ -74,12 +74,8 @@ public final class RawNode implements RaftNode {
         LogStorage.InitialState initial = storage.initialState();
         HardState hs = initial.hardState() == null ? HardState.getDefaultInstance() : initial.hardState();
         SnapshotMetadata snap = storage.snapshotMetadata();
-        ConfState base = snap.getConfState();
-        if (isEmpty(base) && initial.confState() != null) {
-            base = initial.confState();
-        }
-        this.membership = new Membership(base);
-        replayConfChanges();
+        this.membership = new Membership(initial.confState() == null ? ConfState.getDefaultInstance() : initial.confState());
+        replayConfChanges(snap.getIndex());
 
         boolean fresh = hs.getTerm() == 0 && storage.lastIndex() == 0 && snap.getIndex() == 0;
         this.term = hs.getTerm();
@@ -104,19 +100,22 @@ public final class RawNode implements RaftNode {
         becomeFollower(this.term, NONE);
     }
 
-    private void replayConfChanges() {
-        long lo = storage.firstIndex();
+    /**
+     * The one place membership is recovered at restart. The storage keeps only the configuration of
+     * its last snapshot ({@link LogStorage#initialState()}, as in etcd); every conf-change entry after
+     * the snapshot is replayed here, committed or not, because a configuration takes effect when it is
+     * appended. Entries at or below the snapshot index that compaction has not dropped yet are already
+     * part of the snapshot's configuration, so they are skipped rather than applied twice.
+     */
+    private void replayConfChanges(long snapshotIndex) {
+        long lo = Math.max(storage.firstIndex(), snapshotIndex + 1);
         long hi = storage.lastIndex() + 1;
         while (lo < hi) {
             List<Entry> batch = storage.entries(lo, hi, 64L << 20);
-            List<Entry> confs = new ArrayList<>();
             for (Entry e : batch) {
                 if (e.getType() == EntryType.ENTRY_CONF_CHANGE) {
-                    confs.add(e);
+                    membership.appended(List.of(e));
                 }
-            }
-            for (Entry e : confs) {
-                membership.appended(List.of(e));
             }
             lo += batch.size();
         }

@@ -29,7 +29,7 @@ public final class DefaultComponents implements Components {
 
     @Override
     public RaftLogStore openLog(Path dir, boolean fsync) {
-        return SegmentedWal.open(dir, WalOptions.defaults().withFsync(fsync ? FsyncPolicy.ALWAYS : FsyncPolicy.NEVER));
+        return new WalLogStore(SegmentedWal.open(dir, WalOptions.defaults().withFsync(fsync ? FsyncPolicy.ALWAYS : FsyncPolicy.NEVER)));
     }
 
     @Override

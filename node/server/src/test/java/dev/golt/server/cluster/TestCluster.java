@@ -164,6 +164,24 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes {@code id} through the current leader, retrying while the answer is "not applied" (503,
+     * e.g. while an automatic promotion is still uncommitted: one change at a time), as clients do.
+     */
+    public void removeMember(String id) {
+        await("removal of " + id + " accepted", () -> {
+            try {
+                awaitLeader().removeMember(id).get(15, TimeUnit.SECONDS);
+                return true;
+            } catch (Exception e) {
+                if (GoltNode.unwrap(e.getCause()) instanceof NodeException ne && ne.kind() == NodeException.Kind.UNAVAILABLE) {
+                    return false;
+                }
+                throw new AssertionError(e);
+            }
+        });
+    }
+
     /** Waits for a leader that every running node knows. */
     public GoltNode awaitLeaderKnownByAll() {
         GoltNode leader = awaitLeader();

@@ -1,13 +1,9 @@
 package dev.golt.storage.wal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.golt.proto.ConfState;
 import dev.golt.proto.Entry;
-import dev.golt.proto.EntryType;
 import dev.golt.proto.HardState;
 import dev.golt.proto.SnapshotMetadata;
-import dev.golt.raft.LogCompactedException;
-import dev.golt.raft.RaftLogStore;
 import dev.golt.storage.CorruptionException;
 import dev.golt.storage.FileNames;
 import dev.golt.storage.FsyncPolicy;
@@ -39,10 +35,16 @@ import java.util.stream.Stream;
  * truncated, damage anywhere else refuses to open with a {@link CorruptionException}, because
  * dropping those records could lose committed entries.
  *
+ * <p>The WAL stores entries, it does not interpret them: membership is the snapshot's
+ * {@code ConfState} ({@link #snapshotMetadata()}), and the Raft core replays the conf-change entries
+ * after it at start-up, as etcd-raft's {@code Storage.InitialState} and etcd's WAL divide the work.
+ * That keeps one set of membership rules (the core's) and keeps this module free of the core: the
+ * method names follow the core's {@code RaftLogStore} so that node/server's adapter only delegates.
+ *
  * <p>Threading: one writer thread; {@code entries}/{@code term} from that thread too. Methods are
  * synchronized anyway so that status readers on other threads see consistent indexes.
  */
-public final class SegmentedWal implements RaftLogStore {
+public final class SegmentedWal implements AutoCloseable {
 
     private record Segment(long seq, Path path, long[] maxIndex) {}
 
@@ -51,8 +53,6 @@ public final class SegmentedWal implements RaftLogStore {
     private final TreeMap<Long, Segment> segments = new TreeMap<>();
     private final Map<Long, FileChannel> readers = new HashMap<>();
     private final LogIndex log = new LogIndex();
-    /** Conf-change entries currently in the log, by index: membership is folded from them. */
-    private final TreeMap<Long, Entry> confChanges = new TreeMap<>();
 
     private HardState hardState = HardState.getDefaultInstance();
     private SnapshotMetadata snapshot = SnapshotMetadata.getDefaultInstance();
@@ -142,9 +142,8 @@ public final class SegmentedWal implements RaftLogStore {
                     // Earlier segments were deleted; a later COMPACT record must cover the hole.
                     gapBelow = idx - 1;
                     log.reset(idx, 0);
-                    confChanges.clear();
                 } else if (idx <= log.last()) {
-                    truncateFrom(idx);
+                    log.truncateFrom(idx);
                 }
                 addEntry(e, WalLocation.encode(seg.seq(), r.offset()), r.payload().length, seg);
             }
@@ -160,9 +159,8 @@ public final class SegmentedWal implements RaftLogStore {
                 long term = b.getLong();
                 if (r.type() == WalRecord.RESET || index >= log.last()) {
                     log.reset(index + 1, term);
-                    confChanges.clear();
                 } else if (index >= log.first) {
-                    dropPrefix(index, term);
+                    log.dropPrefix(index, term);
                 } else if (index == log.first - 1) {
                     log.prevTerm = term; // restates the boundary, e.g. after a gap left by deleted segments
                 }
@@ -183,20 +181,24 @@ public final class SegmentedWal implements RaftLogStore {
         }
     }
 
-    // ---------------------------------------------------------------- LogStorage
+    // ---------------------------------------------------------------- reading the log
 
-    @Override
-    public synchronized InitialState initialState() {
-        ConfState conf = MembershipFold.fold(snapshot.getConfState(),
-                confChanges.tailMap(snapshot.getIndex(), false).values());
-        return new InitialState(hardState, conf);
+    /** The hard state last written ({@link HardState#getDefaultInstance()} before the first). */
+    public synchronized HardState hardState() {
+        return hardState;
     }
 
-    @Override
+    /**
+     * Entries in {@code [lo, hi)}: at least one if the range is non-empty, then as many as fit in
+     * {@code maxBytes} of serialized size.
+     *
+     * @throws CompactedException if {@code lo < firstIndex()}
+     * @throws IndexOutOfBoundsException if {@code hi > lastIndex() + 1}
+     */
     public synchronized List<Entry> entries(long lo, long hi, long maxBytes) {
         ensureOpen();
         if (lo < log.first) {
-            throw new LogCompactedException(lo, log.first);
+            throw new CompactedException(lo, log.first);
         }
         if (hi > log.last() + 1) {
             throw new IndexOutOfBoundsException("hi " + hi + " > lastIndex + 1 = " + (log.last() + 1));
@@ -217,10 +219,15 @@ public final class SegmentedWal implements RaftLogStore {
         return out;
     }
 
-    @Override
+    /**
+     * Term of the entry at {@code index}, for {@code firstIndex() - 1 <= index <= lastIndex()}: the
+     * compaction boundary's term stays answerable.
+     *
+     * @throws CompactedException if {@code index < firstIndex() - 1}
+     */
     public synchronized long term(long index) {
         if (index < log.first - 1) {
-            throw new LogCompactedException(index, log.first);
+            throw new CompactedException(index, log.first);
         }
         if (index > log.last()) {
             throw new IndexOutOfBoundsException("index " + index + " > lastIndex " + log.last());
@@ -228,24 +235,25 @@ public final class SegmentedWal implements RaftLogStore {
         return index == log.first - 1 ? log.prevTerm : log.term(index);
     }
 
-    @Override
     public synchronized long firstIndex() {
         return log.first;
     }
 
-    @Override
     public synchronized long lastIndex() {
         return log.last();
     }
 
-    @Override
+    /** The latest snapshot's metadata, its {@code ConfState} included (index 0 when there is none). */
     public synchronized SnapshotMetadata snapshotMetadata() {
         return snapshot;
     }
 
-    // ---------------------------------------------------------------- RaftLogStore
+    // ---------------------------------------------------------------- writing the log
 
-    @Override
+    /**
+     * Appends entries; the first one's index must be in {@code [firstIndex(), lastIndex() + 1]} and any
+     * existing entries from it on are replaced (a conflicting suffix is truncated).
+     */
     public synchronized void append(List<Entry> entries) {
         ensureOpen();
         if (entries.isEmpty()) {
@@ -261,7 +269,7 @@ public final class SegmentedWal implements RaftLogStore {
             }
         }
         if (start <= log.last()) {
-            truncateFrom(start);
+            log.truncateFrom(start);
         }
         for (Entry e : entries) {
             maybeRoll();
@@ -272,14 +280,13 @@ public final class SegmentedWal implements RaftLogStore {
         }
     }
 
-    @Override
     public synchronized void setHardState(HardState hs) {
         ensureOpen();
         hardState = hs;
         writeRecord(WalRecord.HARD_STATE, hs.toByteArray());
     }
 
-    @Override
+    /** Writes and (with {@link FsyncPolicy#ALWAYS}) fsyncs everything buffered: the durability point. */
     public synchronized void sync() {
         ensureOpen();
         try {
@@ -292,7 +299,7 @@ public final class SegmentedWal implements RaftLogStore {
         }
     }
 
-    @Override
+    /** Installs a snapshot received from the leader: the whole log is discarded and restarts after it. */
     public synchronized void applySnapshot(SnapshotMetadata metadata) {
         ensureOpen();
         if (metadata.getIndex() < snapshot.getIndex()) {
@@ -300,7 +307,6 @@ public final class SegmentedWal implements RaftLogStore {
         }
         snapshot = metadata;
         log.reset(metadata.getIndex() + 1, metadata.getTerm());
-        confChanges.clear();
         writeRecord(WalRecord.SNAPSHOT, metadata.toByteArray());
         writeRecord(WalRecord.RESET, WalRecord.mark(metadata.getIndex(), metadata.getTerm()));
         // A fresh segment makes every older one obsolete once it is durable.
@@ -309,7 +315,7 @@ public final class SegmentedWal implements RaftLogStore {
         deleteSegmentsBefore(activeSegment.seq());
     }
 
-    @Override
+    /** Records a snapshot of the state machine at an index still in the log, dropping nothing yet. */
     public synchronized void createSnapshot(SnapshotMetadata metadata) {
         ensureOpen();
         if (metadata.getIndex() < snapshot.getIndex() || metadata.getIndex() > log.last()) {
@@ -320,7 +326,7 @@ public final class SegmentedWal implements RaftLogStore {
         writeRecord(WalRecord.SNAPSHOT, metadata.toByteArray());
     }
 
-    @Override
+    /** Drops entries at or below {@code upTo}, which must not pass the snapshot; its term stays answerable. */
     public synchronized void compact(long upTo) {
         ensureOpen();
         if (upTo > snapshot.getIndex()) {
@@ -330,7 +336,7 @@ public final class SegmentedWal implements RaftLogStore {
             return;
         }
         long term = term(upTo);
-        dropPrefix(upTo, term);
+        log.dropPrefix(upTo, term);
         writeRecord(WalRecord.COMPACT, WalRecord.mark(upTo, term));
         // The mark must be durable before the segments it makes obsolete disappear.
         sync();
@@ -376,20 +382,7 @@ public final class SegmentedWal implements RaftLogStore {
     private void addEntry(Entry e, long location, int size, Segment seg) {
         log.add(e.getTerm(), location, e, size);
         log.trimCache(options.cacheBytes());
-        if (e.getType() == EntryType.ENTRY_CONF_CHANGE) {
-            confChanges.put(e.getIndex(), e);
-        }
         seg.maxIndex()[0] = Math.max(seg.maxIndex()[0], e.getIndex());
-    }
-
-    private void truncateFrom(long index) {
-        log.truncateFrom(index);
-        confChanges.tailMap(index, true).clear();
-    }
-
-    private void dropPrefix(long upTo, long term) {
-        log.dropPrefix(upTo, term);
-        confChanges.headMap(upTo, true).clear();
     }
 
     private Entry readFromDisk(long index) {

@@ -18,6 +18,11 @@ import java.nio.ByteBuffer;
  * time it was started, so older segments can be deleted without losing that state.
  * Replaying records in order rebuilds the log: an ENTRY at or below the last index truncates the
  * conflicting suffix first (as {@code append} did).
+ *
+ * <p>No record holds membership of its own: the SNAPSHOT record's {@code ConfState} is the
+ * configuration the WAL reports, and conf-change ENTRY records are stored like any other entry for
+ * the Raft core to replay. The format is unchanged by that decision (membership was once also
+ * folded from ENTRY records in memory, never written), so every existing segment reads as before.
  */
 final class WalRecord {
     static final byte ENTRY = 1;

@@ -41,7 +41,7 @@ class WalCrashTest {
         StringBuilder sb = new StringBuilder();
         sb.append("first=").append(wal.firstIndex()).append(" last=").append(wal.lastIndex())
                 .append(" prevTerm=").append(wal.term(wal.firstIndex() - 1))
-                .append(" hs=").append(wal.initialState().hardState().toString().replace('\n', ' '))
+                .append(" hs=").append(wal.hardState().toString().replace('\n', ' '))
                 .append(" snap=").append(wal.snapshotMetadata().getIndex());
         for (Entry e : wal.entries(wal.firstIndex(), wal.lastIndex() + 1, Long.MAX_VALUE)) {
             sb.append(" (").append(e.getIndex()).append(',').append(e.getTerm()).append(',').append(e.getData().toStringUtf8()).append(')');
