@@ -9,7 +9,6 @@ import dev.golt.proto.ForwardRequest;
 import dev.golt.proto.ForwardResponse;
 import dev.golt.proto.HardState;
 import dev.golt.proto.TransferRequest;
-import dev.golt.raft.RaftConfig;
 import dev.golt.raft.RaftLogStore;
 import dev.golt.raft.RaftNode;
 import dev.golt.raft.RaftStatus;
@@ -71,9 +70,7 @@ public final class GoltNode implements AutoCloseable {
         this.snapshots = new Snapshots(settings.dataDir());
         this.log = components.openLog(settings.dataDir().resolve("wal"), settings.fsync());
         this.sm = new StateMachine(settings.dataDir().resolve("state"), components::openStore);
-        RaftConfig config = new RaftConfig(settings.id(), settings.electionTicksMin(), settings.electionTicksMax(),
-                settings.heartbeatTicks(), 1 << 20, 512, 256, true, true, System.nanoTime() ^ settings.id().hashCode());
-        RaftNode core = components.newCore(config, log, isFresh() ? bootstrapMembership() : null);
+        RaftNode core = components.newCore(settings.raft(), log, isFresh() ? bootstrapMembership() : null);
         RaftDriver[] self = new RaftDriver[1];
         this.transport = new PeerTransport(settings.id(), settings.maxMessageBytes(),
                 peer -> self[0].reportUnreachable(peer), (peer, ok) -> self[0].reportSnapshot(peer, ok));
