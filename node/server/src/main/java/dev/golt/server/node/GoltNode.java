@@ -232,7 +232,7 @@ public final class GoltNode implements AutoCloseable {
 
     public CompletableFuture<ApplyResult> removeMember(String id) {
         if (members().stream().noneMatch(m -> m.id().equals(id))) {
-            return CompletableFuture.failedFuture(new NodeException(NodeException.Kind.NOT_FOUND, "unknown member " + id));
+            return CompletableFuture.failedFuture(new NodeException(NodeException.Kind.UNKNOWN_MEMBER, "unknown member " + id));
         }
         return confChange(ConfChange.newBuilder().setType(ConfChangeType.CONF_REMOVE_NODE).setNodeId(id).build());
     }
@@ -286,8 +286,7 @@ public final class GoltNode implements AutoCloseable {
                     return switch (r.getStatus()) {
                         case OK -> r;
                         case TIMEOUT -> throw NodeException.timeout(r.getError());
-                        case REJECTED -> throw new NodeException(
-                                r.getError().startsWith("unknown") ? NodeException.Kind.NOT_FOUND : NodeException.Kind.INVALID, r.getError());
+                        case REJECTED -> throw new NodeException(ForwardErrors.kind(r.getRejection()), r.getError());
                         default -> throw NodeException.unavailable(r.getError());
                     };
                 });
@@ -314,15 +313,7 @@ public final class GoltNode implements AutoCloseable {
         };
         return result.exceptionally(e -> {
             Throwable t = unwrap(e);
-            ForwardResponse.Status status = ForwardResponse.Status.UNAVAILABLE;
-            if (t instanceof NodeException ne) {
-                status = switch (ne.kind()) {
-                    case TIMEOUT -> ForwardResponse.Status.TIMEOUT;
-                    case NOT_FOUND, INVALID -> ForwardResponse.Status.REJECTED;
-                    case UNAVAILABLE -> ForwardResponse.Status.UNAVAILABLE;
-                };
-            }
-            return ForwardResponse.newBuilder().setStatus(status).setError(String.valueOf(t.getMessage())).build();
+            return ForwardErrors.response(t);
         });
     }
 
