@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** The node's configuration checks: defaults that work, and nonsense refused at startup naming the property. */
 class NodeConfigurationTest {
 
     private static NodeSettings settings(String... keyValues) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
+/** A follower that forwards a request the leader rejects answers with the leader's kind of error. */
 class ForwardedRejectionTest {
 
     @Test

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+/** A failed forwarded request keeps its kind across the wire, in either version skew, whatever its text. */
 class ForwardErrorsTest {
 
     @ParameterizedTest

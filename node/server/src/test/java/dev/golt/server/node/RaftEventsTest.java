@@ -6,6 +6,7 @@ import dev.golt.proto.ConfState;
 import dev.golt.raft.Role;
 import org.junit.jupiter.api.Test;
 
+/** The INFO lines of elections, leader and membership changes, snapshots and transfers, as an operator reads them. */
 class RaftEventsTest {
 
     private final RaftEvents events = new RaftEvents("n1");
