@@ -4,7 +4,11 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
-/** Runtime configuration of the node ({@code golt.*}; env {@code GOLT_*}). */
+/**
+ * Runtime configuration of the node ({@code golt.*}; env {@code GOLT_*}): every key and its default,
+ * in one place, the way Apache Ratis keeps its typed keys with their defaults together. Read only by
+ * {@link NodeConfiguration}, which checks it and turns it into {@link dev.golt.server.node.NodeSettings}.
+ */
 @ConfigMapping(prefix = "golt")
 public interface GoltConfig {
 
@@ -72,8 +76,29 @@ public interface GoltConfig {
         @WithDefault("2")
         int heartbeatTicks();
 
+        /** Largest gRPC message between peers; an append batch and a forwarded write must fit in it. */
         @WithDefault("67108864")
         int maxMessageBytes();
+
+        /** Batching limit on the entry bytes of one append (the core may exceed it by one entry). */
+        @WithDefault("1048576")
+        long maxAppendBytes();
+
+        /** Batching limit on the number of entries of one append. */
+        @WithDefault("512")
+        int maxAppendEntries();
+
+        /** Appends in flight per follower in replicate state: the pipelining window. */
+        @WithDefault("256")
+        int maxInflightAppends();
+
+        /** A pre-vote round first, so that a member rejoining after a partition does not depose a healthy leader. */
+        @WithDefault("true")
+        boolean preVote();
+
+        /** A leader that has not heard from a quorum for an election timeout steps down. */
+        @WithDefault("true")
+        boolean checkQuorum();
     }
 
     interface Snapshot {

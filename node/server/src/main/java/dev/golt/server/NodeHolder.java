@@ -9,9 +9,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import org.jboss.logging.Logger;
 
 /** Starts the node with the application and stops it (handing leadership over first) on SIGTERM. */
@@ -30,7 +27,8 @@ public class NodeHolder {
     }
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
-        NodeSettings settings = settings(config);
+        // Nonsense configuration fails here, before anything opens or listens, naming the property.
+        NodeSettings settings = NodeConfiguration.settings(config);
         Components components = new DefaultComponents(config.storage().memtableBytes(), config.storage().cacheBytes());
         node = new GoltNode(settings, components, registry).start();
     }
@@ -49,20 +47,5 @@ public class NodeHolder {
             throw new IllegalStateException("node not started");
         }
         return n;
-    }
-
-    static NodeSettings settings(GoltConfig c) {
-        String id = c.id().orElseThrow(() -> new IllegalArgumentException("--id (GOLT_ID) is required"));
-        String address = c.address().orElseThrow(() -> new IllegalArgumentException("--address (GOLT_ADDRESS) is required"));
-        List<String> initial = c.initialMembers()
-                .map(s -> Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList())
-                .orElse(null);
-        GoltConfig.Raft r = c.raft();
-        return new NodeSettings(id, address, c.advertise().orElse(address), NodeFlags.parsePeers(c.peers().orElse("")),
-                Path.of(c.data().orElse("/tmp/golt-" + id)), initial, r.tickMs(), r.electionTicksMin(),
-                r.electionTicksMax(), r.heartbeatTicks(), c.snapshot().thresholdEntries(), c.snapshot().keepEntries(),
-                c.wal().fsync(), c.limits().maxKeyBytes(), c.limits().maxValueBytes(), c.requestTimeoutMs(),
-                r.maxMessageBytes(), c.readyMaxLag(), c.promoteMaxLag(),
-                NodeSettings.InitialClusterState.parse(c.initialClusterState()), c.requestDeadlineMs());
     }
 }

@@ -38,7 +38,8 @@ public final class ApiError {
             return switch (e.kind()) {
                 case UNAVAILABLE -> of(503, "unavailable", e.getMessage());
                 case TIMEOUT -> of(504, "timeout", e.getMessage());
-                case NOT_FOUND -> of(404, e.getMessage().startsWith("unknown member") ? "unknown_member" : "not_found", e.getMessage());
+                case UNKNOWN_MEMBER -> of(404, "unknown_member", e.getMessage());
+                case NOT_FOUND -> of(404, "not_found", e.getMessage());
                 case INVALID -> of(400, "bad_request", e.getMessage());
             };
         }

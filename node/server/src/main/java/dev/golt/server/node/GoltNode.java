@@ -9,7 +9,6 @@ import dev.golt.proto.ForwardRequest;
 import dev.golt.proto.ForwardResponse;
 import dev.golt.proto.HardState;
 import dev.golt.proto.TransferRequest;
-import dev.golt.raft.RaftConfig;
 import dev.golt.raft.RaftLogStore;
 import dev.golt.raft.RaftNode;
 import dev.golt.raft.RaftStatus;
@@ -71,9 +70,7 @@ public final class GoltNode implements AutoCloseable {
         this.snapshots = new Snapshots(settings.dataDir());
         this.log = components.openLog(settings.dataDir().resolve("wal"), settings.fsync());
         this.sm = new StateMachine(settings.dataDir().resolve("state"), components::openStore);
-        RaftConfig config = new RaftConfig(settings.id(), settings.electionTicksMin(), settings.electionTicksMax(),
-                settings.heartbeatTicks(), 1 << 20, 512, 256, true, true, System.nanoTime() ^ settings.id().hashCode());
-        RaftNode core = components.newCore(config, log, isFresh() ? bootstrapMembership() : null);
+        RaftNode core = components.newCore(settings.raft(), log, isFresh() ? bootstrapMembership() : null);
         RaftDriver[] self = new RaftDriver[1];
         this.transport = new PeerTransport(settings.id(), settings.maxMessageBytes(),
                 peer -> self[0].reportUnreachable(peer), (peer, ok) -> self[0].reportSnapshot(peer, ok));
@@ -235,7 +232,7 @@ public final class GoltNode implements AutoCloseable {
 
     public CompletableFuture<ApplyResult> removeMember(String id) {
         if (members().stream().noneMatch(m -> m.id().equals(id))) {
-            return CompletableFuture.failedFuture(new NodeException(NodeException.Kind.NOT_FOUND, "unknown member " + id));
+            return CompletableFuture.failedFuture(new NodeException(NodeException.Kind.UNKNOWN_MEMBER, "unknown member " + id));
         }
         return confChange(ConfChange.newBuilder().setType(ConfChangeType.CONF_REMOVE_NODE).setNodeId(id).build());
     }
@@ -289,8 +286,7 @@ public final class GoltNode implements AutoCloseable {
                     return switch (r.getStatus()) {
                         case OK -> r;
                         case TIMEOUT -> throw NodeException.timeout(r.getError());
-                        case REJECTED -> throw new NodeException(
-                                r.getError().startsWith("unknown") ? NodeException.Kind.NOT_FOUND : NodeException.Kind.INVALID, r.getError());
+                        case REJECTED -> throw new NodeException(ForwardErrors.kind(r.getRejection()), r.getError());
                         default -> throw NodeException.unavailable(r.getError());
                     };
                 });
@@ -317,15 +313,7 @@ public final class GoltNode implements AutoCloseable {
         };
         return result.exceptionally(e -> {
             Throwable t = unwrap(e);
-            ForwardResponse.Status status = ForwardResponse.Status.UNAVAILABLE;
-            if (t instanceof NodeException ne) {
-                status = switch (ne.kind()) {
-                    case TIMEOUT -> ForwardResponse.Status.TIMEOUT;
-                    case NOT_FOUND, INVALID -> ForwardResponse.Status.REJECTED;
-                    case UNAVAILABLE -> ForwardResponse.Status.UNAVAILABLE;
-                };
-            }
-            return ForwardResponse.newBuilder().setStatus(status).setError(String.valueOf(t.getMessage())).build();
+            return ForwardErrors.response(t);
         });
     }
 

@@ -18,11 +18,13 @@ final class LeadershipTransfers {
 
     private final String id;
     private final RaftNode raft;
+    private final RaftEvents events;
     private final List<Transfer> pending = new ArrayList<>();
 
-    LeadershipTransfers(String id, RaftNode raft) {
+    LeadershipTransfers(String id, RaftNode raft, RaftEvents events) {
         this.id = id;
         this.raft = raft;
+        this.events = events;
     }
 
     /** Starts a transfer to {@code target} (null or empty: the most up-to-date voter); this node leads. */
@@ -34,6 +36,7 @@ final class LeadershipTransfers {
                 future.completeExceptionally(NodeException.unavailable("no follower to transfer leadership to"));
             } else {
                 pending.add(new Transfer(chosen, future));
+                events.transferStarted(chosen, raft.status().term());
             }
             return;
         }
@@ -47,16 +50,22 @@ final class LeadershipTransfers {
         }
         pending.add(new Transfer(target, future));
         raft.transferLeadership(target);
+        events.transferStarted(target, raft.status().term());
     }
 
-    void leaderChanged(String leader) {
+    void leaderChanged(String leader, long term) {
+        boolean done = false;
         Iterator<Transfer> it = pending.iterator();
         while (it.hasNext()) {
             Transfer t = it.next();
             if (t.target.equals(leader)) {
                 t.future.complete(leader);
                 it.remove();
+                done = true;
             }
+        }
+        if (done) {
+            events.transferDone(leader, term);
         }
     }
 }

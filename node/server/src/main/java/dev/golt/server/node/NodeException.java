@@ -1,6 +1,9 @@
 package dev.golt.server.node;
 
-/** Why a client request failed; the HTTP layer maps the kind to a status code. */
+/**
+ * Why a client request failed. The kind, never the message, decides how it is answered: the HTTP
+ * layer maps it to a status and error code, and a leader sends it to a forwarding follower.
+ */
 public final class NodeException extends RuntimeException {
 
     public enum Kind {
@@ -8,7 +11,9 @@ public final class NodeException extends RuntimeException {
         UNAVAILABLE,
         /** may or may not have been applied (HTTP 504) */
         TIMEOUT,
-        /** the request names something that does not exist (HTTP 404) */
+        /** the request names a member that is not in the configuration (HTTP 404 unknown_member) */
+        UNKNOWN_MEMBER,
+        /** the request names something else that does not exist (HTTP 404) */
         NOT_FOUND,
         /** the request is invalid (HTTP 400) */
         INVALID

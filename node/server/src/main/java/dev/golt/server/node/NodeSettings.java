@@ -1,12 +1,15 @@
 package dev.golt.server.node;
 
+import dev.golt.raft.RaftConfig;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Everything a node needs to start, independent of how it was configured (Quarkus config in the
- * application, plain values in the in-JVM test harness).
+ * Everything a node needs to start, already checked. Built in one place only,
+ * {@code dev.golt.server.NodeConfiguration}, from the node's configuration ({@code GoltConfig}), where
+ * every default lives; the in-JVM test harness goes through the same path with its own properties.
  *
  * @param peers          other members' Raft addresses by id (used to bootstrap and before the
  *                       membership carries addresses)
@@ -14,6 +17,8 @@ import java.util.Map;
  * @param initialClusterState whether a node with an empty data directory may bootstrap at all
  *                       (etcd's {@code --initial-cluster-state}): {@code EXISTING} never does, it
  *                       waits to be added by the leader, so a wiped member cannot found a second cluster
+ * @param raft           the core's tuning, in ticks of {@code tickMs}
+ * @param maxMessageBytes largest gRPC message between peers
  * @param requestDeadlineMs how long after reading a write the node may still propose it (see
  *                       {@link RequestDeadline})
  */
@@ -24,23 +29,19 @@ public record NodeSettings(
         Map<String, String> peers,
         Path dataDir,
         List<String> initialMembers,
+        InitialClusterState initialClusterState,
         long tickMs,
-        int electionTicksMin,
-        int electionTicksMax,
-        int heartbeatTicks,
+        RaftConfig raft,
+        int maxMessageBytes,
         long snapshotThresholdEntries,
         long snapshotKeepEntries,
         boolean fsync,
         int maxKeyBytes,
         int maxValueBytes,
         long requestTimeoutMs,
-        int maxMessageBytes,
+        long requestDeadlineMs,
         long readyMaxLag,
-        long promoteMaxLag,
-        InitialClusterState initialClusterState,
-        long requestDeadlineMs) {
-
-    public static final long DEFAULT_REQUEST_DEADLINE_MS = 3_000;
+        long promoteMaxLag) {
 
     /** etcd's {@code --initial-cluster-state}: {@code new} bootstraps a fresh node, {@code existing} never. */
     public enum InitialClusterState {
@@ -48,57 +49,12 @@ public record NodeSettings(
 
         /** Parses the flag value ({@code new} or {@code existing}, any case). */
         public static InitialClusterState parse(String value) {
-            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
                 case "new" -> NEW;
                 case "existing" -> EXISTING;
                 default -> throw new IllegalArgumentException(
                         "--initial-cluster-state: expected new or existing, got '" + value + "'");
             };
         }
-    }
-
-    /** Today's behaviour for callers that predate the flag: a fresh node may bootstrap. */
-    public NodeSettings(String id, String bindAddress, String advertise, Map<String, String> peers, Path dataDir,
-                        List<String> initialMembers, long tickMs, int electionTicksMin, int electionTicksMax,
-                        int heartbeatTicks, long snapshotThresholdEntries, long snapshotKeepEntries, boolean fsync,
-                        int maxKeyBytes, int maxValueBytes, long requestTimeoutMs, int maxMessageBytes,
-                        long readyMaxLag, long promoteMaxLag) {
-        this(id, bindAddress, advertise, peers, dataDir, initialMembers, tickMs, electionTicksMin, electionTicksMax,
-                heartbeatTicks, snapshotThresholdEntries, snapshotKeepEntries, fsync, maxKeyBytes, maxValueBytes,
-                requestTimeoutMs, maxMessageBytes, readyMaxLag, promoteMaxLag, InitialClusterState.NEW,
-                DEFAULT_REQUEST_DEADLINE_MS);
-    }
-
-    public static NodeSettings defaults(String id, String address, Map<String, String> peers, Path dataDir) {
-        return new NodeSettings(id, address, address, peers, dataDir, null, 10, 15, 30, 2,
-                10_000, 5_000, true, 4096, 1 << 20, 5_000, 64 << 20, 1_000, 100);
-    }
-
-    public NodeSettings withSnapshot(long thresholdEntries, long keepEntries) {
-        return new NodeSettings(id, bindAddress, advertise, peers, dataDir, initialMembers, tickMs,
-                electionTicksMin, electionTicksMax, heartbeatTicks, thresholdEntries, keepEntries, fsync,
-                maxKeyBytes, maxValueBytes, requestTimeoutMs, maxMessageBytes, readyMaxLag, promoteMaxLag,
-                initialClusterState, requestDeadlineMs);
-    }
-
-    public NodeSettings withInitialMembers(List<String> members) {
-        return new NodeSettings(id, bindAddress, advertise, peers, dataDir, members, tickMs,
-                electionTicksMin, electionTicksMax, heartbeatTicks, snapshotThresholdEntries,
-                snapshotKeepEntries, fsync, maxKeyBytes, maxValueBytes, requestTimeoutMs, maxMessageBytes,
-                readyMaxLag, promoteMaxLag, initialClusterState, requestDeadlineMs);
-    }
-
-    public NodeSettings withInitialClusterState(InitialClusterState state) {
-        return new NodeSettings(id, bindAddress, advertise, peers, dataDir, initialMembers, tickMs,
-                electionTicksMin, electionTicksMax, heartbeatTicks, snapshotThresholdEntries,
-                snapshotKeepEntries, fsync, maxKeyBytes, maxValueBytes, requestTimeoutMs, maxMessageBytes,
-                readyMaxLag, promoteMaxLag, state, requestDeadlineMs);
-    }
-
-    public NodeSettings withRequestDeadline(long millis) {
-        return new NodeSettings(id, bindAddress, advertise, peers, dataDir, initialMembers, tickMs,
-                electionTicksMin, electionTicksMax, heartbeatTicks, snapshotThresholdEntries,
-                snapshotKeepEntries, fsync, maxKeyBytes, maxValueBytes, requestTimeoutMs, maxMessageBytes,
-                readyMaxLag, promoteMaxLag, initialClusterState, millis);
     }
 }

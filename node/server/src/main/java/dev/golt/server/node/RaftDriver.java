@@ -65,6 +65,7 @@ public final class RaftDriver {
     private final SnapshotCoordinator snapshotting;
     private final LeadershipTransfers transfers;
     private final LearnerPromotion promotion;
+    private final RaftEvents events;
     private long ticks;
     private boolean timeoutNowReceived;
     private ConfState appliedConf = ConfState.getDefaultInstance();
@@ -128,7 +129,8 @@ public final class RaftDriver {
         this.proposals = new PendingProposals(metrics);
         this.reads = new ReadBarriers(id, raft, sm::appliedIndex);
         this.snapshotting = new SnapshotCoordinator(settings, sm, log, snapshots, metrics, inbox::add);
-        this.transfers = new LeadershipTransfers(id, raft);
+        this.events = new RaftEvents(id);
+        this.transfers = new LeadershipTransfers(id, raft, events);
         this.promotion = new LearnerPromotion(id, raft, settings.promoteMaxLag());
         HardState hs = log.initialState().hardState();
         this.term = hs.getTerm();
@@ -362,6 +364,7 @@ public final class RaftDriver {
             if (rd.softState() == null && role == Role.CANDIDATE && rd.hardState().getTerm() > term) {
                 // a candidate whose election timed out campaigns again: no role change, a new term
                 metrics.election("timeout");
+                events.electionRestarted(rd.hardState().getTerm());
             }
             term = rd.hardState().getTerm();
             commitIndex = rd.hardState().getCommit();
@@ -386,6 +389,9 @@ public final class RaftDriver {
         role = ss.role();
         leader = ss.leader() == null ? "" : ss.leader();
         // An election is a campaign for a new term; pre-vote rounds (no term change) count separately.
+        if (role != previous) {
+            events.roleChanged(previous, role, term, leader, timeoutNowReceived);
+        }
         if (ss.role() == Role.CANDIDATE && previous != Role.CANDIDATE) {
             metrics.election(timeoutNowReceived ? "transfer" : "timeout");
             timeoutNowReceived = false;
@@ -394,9 +400,10 @@ public final class RaftDriver {
             if (!leader.isEmpty()) {
                 metrics.leaderChange();
             }
+            events.leaderChanged(previousLeader, leader, term);
             // Read requests in flight were addressed to the old leader and may never be answered.
             reads.failUnconfirmed(NodeException.unavailable("leader changed"));
-            transfers.leaderChanged(leader);
+            transfers.leaderChanged(leader, term);
         }
         status = raft.status();
     }
@@ -406,6 +413,7 @@ public final class RaftDriver {
             long index = m.getSnapshot().getIndex();
             Path dir = snapshots.dir(index);
             metrics.snapshotSent();
+            events.snapshotSending(m.getTo(), index, m.getSnapshot().getTerm());
             outbox.sendSnapshot(m, dir);
         } else {
             outbox.send(m);
@@ -427,6 +435,7 @@ public final class RaftDriver {
         }
         if (confChanged) {
             status = raft.status();
+            events.membershipApplied(committed.getLast().getIndex(), appliedConf, status.confState());
             appliedConf = status.confState();
             outbox.updateAddresses(addresses(appliedConf));
         }
@@ -439,6 +448,8 @@ public final class RaftDriver {
 
     private void installSnapshot(SnapshotMetadata meta) {
         snapshotting.install(meta);
+        events.snapshotInstalled(leader, meta.getIndex(), meta.getTerm());
+        events.membershipApplied(meta.getIndex(), appliedConf, meta.getConfState());
         // Proposals below the snapshot were decided elsewhere; this node cannot tell how.
         proposals.failThrough(meta.getIndex(), NodeException.timeout("outcome unknown: replaced by a snapshot"));
         appliedConf = meta.getConfState();

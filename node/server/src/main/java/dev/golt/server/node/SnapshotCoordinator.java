@@ -126,6 +126,5 @@ final class SnapshotCoordinator {
         log.applySnapshot(meta);
         lastIndex = meta.getIndex();
         metrics.snapshotInstalled(System.nanoTime() - t0);
-        LOG.infof("%s installed snapshot at index %d term %d", id, meta.getIndex(), meta.getTerm());
     }
 }

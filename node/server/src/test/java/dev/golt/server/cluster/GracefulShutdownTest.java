@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.golt.server.node.GoltNode;
 import dev.golt.server.node.NodeException;
-import dev.golt.server.node.NodeSettings;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
@@ -16,10 +16,8 @@ class GracefulShutdownTest {
     void stoppingTheLeaderHandsOverWithoutAnElectionTimeout() {
         // Long election timeouts (1-2 s): a hand-over that relied on one would show, and a starved CI
         // machine does not time out a healthy leader.
-        try (TestCluster c = TestCluster.start(3, s -> new NodeSettings(s.id(), s.bindAddress(), s.advertise(),
-                s.peers(), s.dataDir(), s.initialMembers(), 20, 50, 100, 2, s.snapshotThresholdEntries(),
-                s.snapshotKeepEntries(), s.fsync(), s.maxKeyBytes(), s.maxValueBytes(), s.requestTimeoutMs(),
-                s.maxMessageBytes(), s.readyMaxLag(), s.promoteMaxLag()))) {
+        try (TestCluster c = TestCluster.start(3, Map.of(
+                "golt.raft.election-ticks-min", "50", "golt.raft.election-ticks-max", "100"))) {
             GoltNode leader = c.awaitLeaderKnownByAll();
             c.write(leader, "k", "v");
             List<GoltNode> rest = c.nodes().stream().filter(n -> n != leader).toList();

@@ -6,6 +6,7 @@ import dev.golt.raft.Role;
 import dev.golt.server.node.GoltNode;
 import dev.golt.server.node.NodeSettings.InitialClusterState;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class InitialClusterStateTest {
 
     @Test
     void freshNodesInStateExistingNeverElectALeaderAmongThemselves() throws Exception {
-        try (TestCluster c = TestCluster.start(3, s -> s.withInitialClusterState(InitialClusterState.EXISTING))) {
+        try (TestCluster c = TestCluster.start(3, Map.of("golt.initial-cluster-state", "existing"))) {
             // Many election timeouts (15..30 ticks of 20 ms): with state "new" these three elect at once.
             Thread.sleep(3_000);
             assertThat(c.nodes()).allSatisfy(n -> {

@@ -3,13 +3,14 @@ package dev.golt.server.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.golt.server.node.GoltNode;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class InstallSnapshotTest {
 
     @Test
     void followerBehindTheCompactedLogCatchesUpThroughInstallSnapshot() {
-        try (TestCluster c = TestCluster.start(3, s -> s.withSnapshot(50, 10))) {
+        try (TestCluster c = TestCluster.start(3, Map.of("golt.snapshot.threshold-entries", "50", "golt.snapshot.keep-entries", "10"))) {
             GoltNode leader = c.awaitLeader();
             c.write(leader, "before", "1");
             String down = c.nodes().stream().filter(n -> n != leader).findFirst().orElseThrow().settings().id();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.golt.server.node.GoltNode;
 import java.nio.file.Files;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +12,7 @@ class SnapshotTest {
 
     @Test
     void snapshotCompactsTheLogAndARestartRecoversFromSnapshotPlusTail() throws Exception {
-        try (TestCluster c = TestCluster.start(3, s -> s.withSnapshot(100, 20))) {
+        try (TestCluster c = TestCluster.start(3, Map.of("golt.snapshot.threshold-entries", "100", "golt.snapshot.keep-entries", "20"))) {
             GoltNode leader = c.awaitLeader();
             long last = 0;
             for (int i = 0; i < 250; i++) {

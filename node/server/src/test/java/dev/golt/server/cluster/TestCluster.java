@@ -6,6 +6,8 @@ import dev.golt.proto.Command;
 import dev.golt.proto.Put;
 import dev.golt.raft.Role;
 import dev.golt.server.DefaultComponents;
+import dev.golt.server.NodeConfiguration;
+import dev.golt.server.TestConfig;
 import dev.golt.server.node.ApplyResult;
 import dev.golt.server.node.GoltNode;
 import dev.golt.server.node.NodeException;
@@ -26,7 +28,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.UnaryOperator;
+import java.util.Locale;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** Several real nodes in one JVM: real gRPC on loopback, real WAL and LSM files in a temp dir. */
@@ -38,17 +41,19 @@ public final class TestCluster implements AutoCloseable {
     private final Map<String, String> addresses = new LinkedHashMap<>();
     private final Map<String, GoltNode> running = new LinkedHashMap<>();
     private final Map<String, MeterRegistry> registries = new LinkedHashMap<>();
-    private final UnaryOperator<NodeSettings> tune;
+    /** Configuration properties every node of this cluster gets on top of the harness's own. */
+    private final Map<String, String> overrides;
 
-    private TestCluster(Path root, UnaryOperator<NodeSettings> tune) {
+    private TestCluster(Path root, Map<String, String> overrides) {
         this.root = root;
-        this.tune = tune;
+        this.overrides = overrides;
     }
 
-    public static TestCluster start(int size, UnaryOperator<NodeSettings> tune) {
+    /** @param overrides {@code golt.*} properties for every node, e.g. {@code golt.snapshot.threshold-entries} */
+    public static TestCluster start(int size, Map<String, String> overrides) {
         TestCluster c;
         try {
-            c = new TestCluster(Files.createTempDirectory("golt-cluster"), tune);
+            c = new TestCluster(Files.createTempDirectory("golt-cluster"), overrides);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -62,7 +67,7 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public static TestCluster start(int size) {
-        return start(size, s -> s);
+        return start(size, Map.of());
     }
 
     /** Reserves an address for a node that will join later (not an initial member). */
@@ -81,16 +86,23 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public GoltNode start(String id, List<String> initialMembers, NodeSettings.InitialClusterState state) {
-        Map<String, String> peers = new LinkedHashMap<>(addresses);
-        peers.remove(id);
-        NodeSettings base = NodeSettings.defaults(id, addresses.get(id), peers, root.resolve(id));
-        // Slower ticks than production: the CI machine is small and shared.
-        NodeSettings s = new NodeSettings(base.id(), base.bindAddress(), base.advertise(), base.peers(), base.dataDir(),
-                initialMembers, 20, 15, 30, 2, base.snapshotThresholdEntries(), base.snapshotKeepEntries(), base.fsync(),
-                base.maxKeyBytes(), base.maxValueBytes(), 10_000, base.maxMessageBytes(), base.readyMaxLag(),
-                base.promoteMaxLag(), state, base.requestDeadlineMs());
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("golt.id", id);
+        p.put("golt.address", addresses.get(id));
+        p.put("golt.peers", addresses.entrySet().stream().filter(e -> !e.getKey().equals(id))
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
+        p.put("golt.data", root.resolve(id).toString());
+        if (initialMembers != null) {
+            p.put("golt.initial-members", String.join(",", initialMembers));
+        }
+        p.put("golt.initial-cluster-state", state.name().toLowerCase(Locale.ROOT));
+        // Slower ticks and a longer request timeout than production: the CI machine is small and shared.
+        p.put("golt.raft.tick-ms", "20");
+        p.put("golt.request-timeout-ms", "10000");
+        p.putAll(overrides);
+        NodeSettings s = NodeConfiguration.settings(TestConfig.of(p));
         MeterRegistry registry = new SimpleMeterRegistry();
-        GoltNode n = new GoltNode(tune.apply(s), new DefaultComponents(Optional.empty(), Optional.empty()), registry).start();
+        GoltNode n = new GoltNode(s, new DefaultComponents(Optional.empty(), Optional.empty()), registry).start();
         running.put(id, n);
         registries.put(id, registry);
         return n;

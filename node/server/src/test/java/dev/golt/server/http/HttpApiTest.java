@@ -3,16 +3,12 @@ package dev.golt.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.golt.server.NodeHolder;
+import dev.golt.server.NodeHttp;
 import dev.golt.server.node.RequestDeadline;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -26,8 +22,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class HttpApiTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final NodeHttp HTTP = new NodeHttp(Duration.ofSeconds(5), Duration.ofSeconds(60));
 
     @TestHTTPResource("/")
     URL base;
@@ -35,18 +30,8 @@ class HttpApiTest {
     @Inject
     NodeHolder holder;
 
-    record Reply(int status, JsonNode body, HttpResponse<String> raw) {}
-
-    Reply send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + path))
-                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json");
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = null;
-        if (r.headers().firstValue("Content-Type").orElse("").contains("json") && !r.body().isEmpty()) {
-            json = JSON.readTree(r.body());
-        }
-        return new Reply(r.statusCode(), json, r);
+    NodeHttp.Reply send(String method, String path, String body) throws Exception {
+        return HTTP.send(base.toString(), method, path, body);
     }
 
     @BeforeEach
@@ -60,40 +45,40 @@ class HttpApiTest {
 
     @Test
     void keyValueOperations() throws Exception {
-        Reply set = send("POST", "/set", "{\"key\":\"http/a\",\"value\":\"1\"}");
+        NodeHttp.Reply set = send("POST", "/set", "{\"key\":\"http/a\",\"value\":\"1\"}");
         assertThat(set.status()).isEqualTo(200);
         assertThat(set.body().get("success").asBoolean()).isTrue();
         assertThat(set.body().get("index").asLong()).isPositive();
 
-        Reply get = send("GET", "/get?key=http/a", null);
+        NodeHttp.Reply get = send("GET", "/get?key=http/a", null);
         assertThat(get.body().get("value").asText()).isEqualTo("1");
         assertThat(get.body().get("found").asBoolean()).isTrue();
         assertThat(send("GET", "/get?key=http/a&consistency=stale", null).body().get("value").asText()).isEqualTo("1");
-        Reply missing = send("GET", "/get?key=http/none", null);
+        NodeHttp.Reply missing = send("GET", "/get?key=http/none", null);
         assertThat(missing.body().get("found").asBoolean()).isFalse();
         assertThat(missing.body().has("value")).isFalse();
 
-        Reply lost = send("POST", "/cas", "{\"key\":\"http/a\",\"expected\":\"0\",\"value\":\"2\"}");
+        NodeHttp.Reply lost = send("POST", "/cas", "{\"key\":\"http/a\",\"expected\":\"0\",\"value\":\"2\"}");
         assertThat(lost.status()).isEqualTo(200);
         assertThat(lost.body().get("success").asBoolean()).isFalse();
         assertThat(lost.body().get("current").asText()).isEqualTo("1");
-        Reply won = send("POST", "/cas", "{\"key\":\"http/a\",\"expected\":\"1\",\"value\":\"2\"}");
+        NodeHttp.Reply won = send("POST", "/cas", "{\"key\":\"http/a\",\"expected\":\"1\",\"value\":\"2\"}");
         assertThat(won.body().get("success").asBoolean()).isTrue();
-        Reply create = send("POST", "/cas", "{\"key\":\"http/b\",\"expected\":null,\"value\":\"b\"}");
+        NodeHttp.Reply create = send("POST", "/cas", "{\"key\":\"http/b\",\"expected\":null,\"value\":\"b\"}");
         assertThat(create.body().get("success").asBoolean()).isTrue();
-        Reply again = send("POST", "/cas", "{\"key\":\"http/b\",\"expected\":null,\"value\":\"c\"}");
+        NodeHttp.Reply again = send("POST", "/cas", "{\"key\":\"http/b\",\"expected\":null,\"value\":\"c\"}");
         assertThat(again.body().get("success").asBoolean()).isFalse();
         assertThat(again.body().get("current").asText()).isEqualTo("b");
 
-        Reply scan = send("GET", "/scan?prefix=http/&limit=1", null);
+        NodeHttp.Reply scan = send("GET", "/scan?prefix=http/&limit=1", null);
         assertThat(scan.body().get("items")).hasSize(1);
         assertThat(scan.body().get("items").get(0).get("key").asText()).isEqualTo("http/a");
         assertThat(scan.body().get("next").asText()).isEqualTo("http/a");
-        Reply rest = send("GET", "/scan?prefix=http/&after=http/a", null);
+        NodeHttp.Reply rest = send("GET", "/scan?prefix=http/&after=http/a", null);
         assertThat(rest.body().get("items").get(0).get("key").asText()).isEqualTo("http/b");
         assertThat(rest.body().get("next").isNull()).isTrue();
 
-        Reply del = send("POST", "/delete", "{\"key\":\"http/a\"}");
+        NodeHttp.Reply del = send("POST", "/delete", "{\"key\":\"http/a\"}");
         assertThat(del.body().get("found").asBoolean()).isTrue();
         assertThat(send("POST", "/delete", "{\"key\":\"http/a\"}").body().get("found").asBoolean()).isFalse();
         assertThat(send("POST", "/cas", "{\"key\":\"http/b\",\"expected\":\"b\",\"value\":null}").body().get("success").asBoolean()).isTrue();
@@ -137,14 +122,14 @@ class HttpApiTest {
             {"PUT", "/status", "{}", 405},
         };
         for (Object[] c : cases) {
-            Reply r = send((String) c[0], (String) c[1], (String) c[2]);
+            NodeHttp.Reply r = send((String) c[0], (String) c[1], (String) c[2]);
             String what = c[0] + " " + c[1] + " " + (c[2] == null ? "" : ((String) c[2]).substring(0, Math.min(40, ((String) c[2]).length())));
             assertThat(r.status()).as(what).isEqualTo(c[3]);
             assertThat(r.body()).as(what + " has a JSON error").isNotNull();
             assertThat(r.body().get("error").asText()).as(what).isNotEmpty();
             assertThat(r.body().get("code").asText()).as(what).isNotEmpty();
         }
-        Reply unknown = send("DELETE", "/admin/members/ghost", null);
+        NodeHttp.Reply unknown = send("DELETE", "/admin/members/ghost", null);
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.body().get("code").asText()).isEqualTo("unknown_member");
 
@@ -162,7 +147,7 @@ class HttpApiTest {
                 Thread.currentThread().interrupt();
             }
         });
-        CompletableFuture<Reply> late = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<NodeHttp.Reply> late = CompletableFuture.supplyAsync(() -> {
             try {
                 return send("POST", "/set", "{\"key\":\"http/late\",\"value\":\"old\"}");
             } catch (Exception e) {
@@ -176,7 +161,7 @@ class HttpApiTest {
         }
         release.countDown();
 
-        Reply refused = late.get(60, TimeUnit.SECONDS);
+        NodeHttp.Reply refused = late.get(60, TimeUnit.SECONDS);
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.body().get("code").asText()).isEqualTo("unavailable");
         assertThat(refused.body().get("error").asText()).contains("not applied", "deadline");
@@ -203,10 +188,10 @@ class HttpApiTest {
             assertThat(System.nanoTime()).isLessThan(deadline);
             Thread.sleep(50);
         }
-        Reply snap = send("POST", "/admin/snapshot", null);
+        NodeHttp.Reply snap = send("POST", "/admin/snapshot", null);
         assertThat(snap.status()).isEqualTo(200);
         assertThat(snap.body().get("index").asLong()).isPositive();
-        Reply transfer = send("POST", "/admin/transfer-leadership", "{}");
+        NodeHttp.Reply transfer = send("POST", "/admin/transfer-leadership", "{}");
         assertThat(transfer.status()).isEqualTo(503);
         assertThat(transfer.raw().headers().firstValue("Retry-After")).isPresent();
 

@@ -1,21 +1,18 @@
 package dev.golt.server.process;
 
+import dev.golt.server.NodeHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * An HTTP client of the KV API that classifies every outcome the way the API promises: 200 is a
+ * The KV API over {@link NodeHttp}, classifying every outcome the way the API promises: 200 is a
  * definite result, 503 (or a connection never made) means "not applied", anything else (504, a
  * reset or a timeout after the request was sent) means "may or may not have been applied".
  */
@@ -31,44 +28,39 @@ final class KvClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(1)).build();
-    private final Duration timeout;
+    private final NodeHttp http;
 
     /** @param timeout how long to wait for an answer before calling the outcome unknown */
     KvClient(Duration timeout) {
-        this.timeout = timeout;
+        this.http = new NodeHttp(Duration.ofSeconds(1), timeout);
     }
 
     Reply set(String base, String key, String value) {
-        ObjectNode b = JSON.createObjectNode().put("key", key).put("value", value);
-        return post(base + "/set", b);
+        return post(base, "/set", JSON.createObjectNode().put("key", key).put("value", value));
     }
 
     Reply delete(String base, String key) {
-        return post(base + "/delete", JSON.createObjectNode().put("key", key));
+        return post(base, "/delete", JSON.createObjectNode().put("key", key));
     }
 
     /** {@code expected == null}: must be absent. */
     Reply cas(String base, String key, String expected, String value) {
-        return post(base + "/cas", JSON.createObjectNode().put("key", key).put("expected", expected).put("value", value));
+        return post(base, "/cas", JSON.createObjectNode().put("key", key).put("expected", expected).put("value", value));
     }
 
     Reply get(String base, String key, boolean stale) {
         String q = "/get?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8) + (stale ? "&consistency=stale" : "");
-        return send(HttpRequest.newBuilder(URI.create(base + q)).timeout(timeout).GET().build());
+        return send(base, "GET", q, null);
     }
 
-    private Reply post(String url, ObjectNode body) {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+    private Reply post(String base, String path, ObjectNode body) {
+        return send(base, "POST", path, body.toString());
     }
 
-    private Reply send(HttpRequest request) {
-        HttpResponse<String> r;
+    private Reply send(String base, String method, String path, String body) {
+        NodeHttp.Reply r;
         try {
-            r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            r = http.send(base, method, path, body);
         } catch (ConnectException | HttpConnectTimeoutException e) {
             return new Reply(Outcome.FAILED, null, "not connected: " + e);
         } catch (IOException e) {
@@ -77,18 +69,17 @@ final class KvClient {
             Thread.currentThread().interrupt();
             return new Reply(Outcome.UNKNOWN, null, "interrupted");
         }
-        return switch (r.statusCode()) {
-            case 200 -> new Reply(Outcome.OK, parse(r.body()), null);
-            case 503 -> new Reply(Outcome.FAILED, null, r.body());
-            default -> new Reply(Outcome.UNKNOWN, null, r.statusCode() + " " + r.body());
+        return switch (r.status()) {
+            case 200 -> new Reply(Outcome.OK, okBody(r), null);
+            case 503 -> new Reply(Outcome.FAILED, null, r.raw().body());
+            default -> new Reply(Outcome.UNKNOWN, null, r.status() + " " + r.raw().body());
         };
     }
 
-    private static JsonNode parse(String body) {
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            throw new AssertionError("200 with a body that is not JSON: " + body, e);
+    private static JsonNode okBody(NodeHttp.Reply r) {
+        if (r.body() == null) {
+            throw new AssertionError("200 without a JSON body: " + r.raw().body());
         }
+        return r.body();
     }
 }

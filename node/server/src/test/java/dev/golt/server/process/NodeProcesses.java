@@ -1,14 +1,10 @@
 package dev.golt.server.process;
 
+import dev.golt.server.NodeHttp;
 import dev.golt.server.TestPorts;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +19,7 @@ import java.util.stream.Stream;
 /** A cluster of real node processes started from the packaged jar. */
 final class NodeProcesses implements AutoCloseable {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final NodeHttp HTTP = new NodeHttp(Duration.ofSeconds(2), Duration.ofSeconds(10));
 
     private final Path root;
     private final Map<String, int[]> ports = new LinkedHashMap<>();
@@ -127,14 +122,12 @@ final class NodeProcesses implements AutoCloseable {
     }
 
     JsonNode get(String id, String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(http(id) + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+        NodeHttp.Reply r = HTTP.get(http(id), path);
+        return r.status() == 200 ? r.body() : null;
     }
 
     int post(String id, String path, String body) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(http(id) + path)).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HTTP.post(http(id), path, body).status();
     }
 
     /** Waits until {@code id} answers HTTP (a JVM start takes seconds, many on a loaded machine). */
