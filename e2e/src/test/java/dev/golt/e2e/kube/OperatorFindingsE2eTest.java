@@ -485,10 +485,17 @@ class OperatorFindingsE2eTest {
                 env.killContainer(c.ns, victim);
                 long killedAt = System.nanoTime();
                 // Until the victim is back (ready, restarted), nothing but the victim itself may be taken down.
-                while (!(c.restarts(victim) > restarts && ScenarioCluster.isReady(c.pod(victim)))
-                        && !(c.pod(victim) != null && !uids.get(victim).equals(c.pod(victim).getMetadata().getUid())
-                        && ScenarioCluster.isReady(c.pod(victim)))) {
-                    for (Pod p : c.pods()) {
+                // Both are judged from one list, one revision of the API server: the operator can only
+                // have seen the victim ready at a revision before the one where it takes the next pod down.
+                while (true) {
+                    List<Pod> now = c.pods();
+                    Pod v = now.stream().filter(p -> p.getMetadata().getName().equals(victim)).findFirst().orElse(null);
+                    boolean back = v != null && ScenarioCluster.isReady(v)
+                            && (ScenarioCluster.restarts(v) > restarts || !uids.get(victim).equals(v.getMetadata().getUid()));
+                    if (back) {
+                        break;
+                    }
+                    for (Pod p : now) {
                         String n = p.getMetadata().getName();
                         if (!n.equals(victim) && !n.equals(first) && (p.getMetadata().getDeletionTimestamp() != null
                                 || !uids.get(n).equals(p.getMetadata().getUid()))) {

@@ -203,7 +203,10 @@ final class ScenarioCluster implements AutoCloseable {
     }
 
     int restarts(String pod) {
-        Pod p = pod(pod);
+        return restarts(pod(pod));
+    }
+
+    static int restarts(Pod p) {
         return p == null || p.getStatus() == null || p.getStatus().getContainerStatuses().isEmpty()
                 ? 0 : p.getStatus().getContainerStatuses().get(0).getRestartCount();
     }

@@ -26,6 +26,22 @@ final class Membership {
         return changes.isEmpty() ? base : changes.get(changes.size() - 1).after();
     }
 
+    /**
+     * The configuration as of log index {@code index}: the base plus the changes at or below it. A
+     * snapshot at the applied index must carry this one, not {@link #current()}, which may already
+     * include a change appended after it that a new leader can still overwrite.
+     */
+    ConfState asOf(long index) {
+        ConfState conf = base;
+        for (Change c : changes) {
+            if (c.index() > index) {
+                break;
+            }
+            conf = c.after();
+        }
+        return conf;
+    }
+
     /** Index of the last conf-change entry in the log, 0 if none after the snapshot. */
     long lastChangeIndex() {
         return changes.isEmpty() ? 0 : changes.get(changes.size() - 1).index();

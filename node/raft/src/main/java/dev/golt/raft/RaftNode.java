@@ -1,6 +1,7 @@
 package dev.golt.raft;
 
 import dev.golt.proto.ConfChange;
+import dev.golt.proto.ConfState;
 import dev.golt.proto.Message;
 
 /**
@@ -58,4 +59,11 @@ public interface RaftNode {
 
     /** A consistent copy of the core's state, for status pages, health and learner promotion. */
     RaftStatus status();
+
+    /**
+     * The configuration as of log index {@code index} (at or after the last snapshot): what a
+     * snapshot of the state machine applied up to there must record. {@link RaftStatus#confState()}
+     * is the configuration at the end of the log, which takes effect on append.
+     */
+    ConfState confStateAt(long index);
 }

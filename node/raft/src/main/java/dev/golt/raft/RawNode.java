@@ -365,6 +365,11 @@ public final class RawNode implements RaftNode {
     }
 
     @Override
+    public ConfState confStateAt(long index) {
+        return membership.asOf(index);
+    }
+
+    @Override
     public RaftStatus status() {
         Map<String, RaftStatus.Progress> prs = new LinkedHashMap<>();
         if (role == Role.LEADER) {

@@ -63,4 +63,23 @@ class MembershipRestartTest {
         assertThat(restarted.status().confState().getVotersList()).containsExactlyInAnyOrder("a", "b");
         assertThat(restarted.status().confState().getLearnersList()).containsExactly("d");
     }
+
+    @Test
+    void theConfigurationAsOfAnAppliedIndexLeavesOutChangesAppendedAfterIt() {
+        ConfState abc = ConfState.newBuilder().addVoters("a").addVoters("b").addVoters("c").build();
+        MemoryStorage storage = new MemoryStorage();
+        storage.applySnapshot(SnapshotMetadata.newBuilder().setIndex(10).setTerm(2).setConfState(abc).build());
+        storage.append(List.of(
+                confEntry(11, 2, addLearner("d")),
+                confEntry(12, 2, ConfChange.newBuilder().setType(ConfChangeType.CONF_REMOVE_NODE).setNodeId("c").build())));
+        storage.setHardState(HardState.newBuilder().setTerm(2).setCommit(11).build());
+        RawNode node = new RawNode(new RaftConfig("b", 10, 20, 1, 1 << 20, 64, 16, true, true, 7), storage, ConfState.getDefaultInstance());
+
+        // A snapshot of the state machine at 11 must not record the removal at 12: a new leader may overwrite it.
+        assertThat(node.confStateAt(10)).isEqualTo(abc);
+        assertThat(node.confStateAt(11).getVotersList()).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(node.confStateAt(11).getLearnersList()).containsExactly("d");
+        assertThat(node.confStateAt(12).getVotersList()).containsExactlyInAnyOrder("a", "b");
+        assertThat(node.confStateAt(12)).isEqualTo(node.status().confState());
+    }
 }

@@ -136,7 +136,7 @@ public final class RaftDriver {
         this.term = hs.getTerm();
         this.commitIndex = hs.getCommit();
         this.status = raft.status();
-        this.appliedConf = status.confState();
+        this.appliedConf = raft.confStateAt(sm.appliedIndex());
         outbox.updateAddresses(addresses(appliedConf));
         this.thread = new Thread(this::run, "golt-raft-" + id);
         this.thread.setDaemon(true);
@@ -435,8 +435,10 @@ public final class RaftDriver {
         }
         if (confChanged) {
             status = raft.status();
-            events.membershipApplied(committed.getLast().getIndex(), appliedConf, status.confState());
-            appliedConf = status.confState();
+            // As of the last applied entry, for snapshots; a later change may already be appended.
+            ConfState applied = raft.confStateAt(committed.getLast().getIndex());
+            events.membershipApplied(committed.getLast().getIndex(), appliedConf, applied);
+            appliedConf = applied;
             outbox.updateAddresses(addresses(appliedConf));
         }
         reads.releaseApplied();
