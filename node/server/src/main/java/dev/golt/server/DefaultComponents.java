@@ -7,6 +7,10 @@ import dev.golt.raft.RaftLogStore;
 import dev.golt.raft.RaftNode;
 import dev.golt.raft.RawNode;
 import dev.golt.server.node.Components;
+import dev.golt.server.node.NodeSettings;
+import dev.golt.server.node.PeerNetwork;
+import dev.golt.server.node.Snapshots;
+import dev.golt.server.transport.GrpcPeerNetwork;
 import dev.golt.storage.FsyncPolicy;
 import dev.golt.storage.KeyValueStore;
 import dev.golt.storage.lsm.LsmOptions;
@@ -16,7 +20,7 @@ import dev.golt.storage.wal.WalOptions;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** The production parts: segmented WAL, LSM store, RawNode. */
+/** The production parts: segmented WAL, LSM store, RawNode, the gRPC peer network. */
 public final class DefaultComponents implements Components {
 
     private final Optional<Long> memtableBytes;
@@ -47,5 +51,10 @@ public final class DefaultComponents implements Components {
     @Override
     public RaftNode newCore(RaftConfig config, LogStorage log, ConfState bootstrap) {
         return new RawNode(config, log, bootstrap);
+    }
+
+    @Override
+    public PeerNetwork newPeerNetwork(NodeSettings settings, Snapshots snapshots, PeerNetwork.Inbound inbound) {
+        return new GrpcPeerNetwork(settings.id(), settings.bindAddress(), settings.maxMessageBytes(), snapshots, inbound);
     }
 }

@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rolling restarts of Golt members, one pod per call (Strimzi's {@code KafkaRoller} idea, but
@@ -73,6 +75,8 @@ public final class GoltRoller {
     public static final String REASON_EVICTION_REFUSED = "EvictionRefused";
     public static final String REASON_TRANSFERRING = "TransferringLeadership";
     public static final String REASON_TRANSFER_FAILED = "LeadershipTransferFailed";
+
+    private static final Logger LOG = LoggerFactory.getLogger(GoltRoller.class);
 
     /** How long past its deletionTimestamp a pod may take to disappear before the roll gives up on it. */
     public static final Duration TERMINATING_MARGIN = Duration.ofSeconds(30);
@@ -140,6 +144,10 @@ public final class GoltRoller {
         boolean throughEviction = fresh.model().maxUnavailable() > 0;
         return switch (pods.restart(pod, throughEviction)) {
             case RESTARTED -> {
+                // A disruptive action, with the view it was decided on (as Strimzi's roller logs each roll).
+                LOG.info("{}/{}: {} pod {} (ready {}; healthy voters {} of {}; leader {})", fresh.model().namespace(),
+                        fresh.model().name(), throughEviction ? "evicted" : "deleted", candidate, fresh.podReady(candidate),
+                        fresh.healthyVoters(), fresh.voters(), fresh.leaderId().orElse("none"));
                 onRestart.run();
                 yield StepResult.busy(REASON_RESTARTING, (throughEviction ? "evicted " : "deleted ") + candidate
                         + "; " + (pending - 1) + " more to restart");
@@ -230,6 +238,8 @@ public final class GoltRoller {
         }
         try {
             String newLeader = nodes.transferLeadership(endpoint.get(), target);
+            LOG.info("{}/{}: moved leadership from {} to {} before restarting it", state.model().namespace(),
+                    state.model().name(), leader, newLeader);
             return StepResult.busy(REASON_TRANSFERRING, "moved leadership from " + leader + " to " + newLeader
                     + " before restarting it");
         } catch (NodeException e) {

@@ -8,7 +8,7 @@ import dev.golt.raft.RaftNode;
 import dev.golt.storage.KeyValueStore;
 import java.nio.file.Path;
 
-/** How a node opens its log, its state machine store and its consensus core. */
+/** How a node opens its log, its state machine store, its consensus core and its peer network. */
 public interface Components {
 
     RaftLogStore openLog(Path dir, boolean fsync);
@@ -18,4 +18,7 @@ public interface Components {
 
     /** @param bootstrap initial membership for an empty log, or null to wait to be added */
     RaftNode newCore(RaftConfig config, LogStorage log, ConfState bootstrap);
+
+    /** The network to the peers, listening on {@code settings.bindAddress()} once started. */
+    PeerNetwork newPeerNetwork(NodeSettings settings, Snapshots snapshots, PeerNetwork.Inbound inbound);
 }

@@ -8,20 +8,16 @@ import dev.golt.proto.ConfState;
 import dev.golt.proto.ForwardRequest;
 import dev.golt.proto.ForwardResponse;
 import dev.golt.proto.HardState;
+import dev.golt.proto.Message;
 import dev.golt.proto.TransferRequest;
 import dev.golt.raft.RaftLogStore;
 import dev.golt.raft.RaftNode;
 import dev.golt.raft.RaftStatus;
 import dev.golt.raft.Role;
-import dev.golt.server.transport.PeerTransport;
-import dev.golt.server.transport.RaftGrpcService;
 import dev.golt.storage.KeyValueStore;
-import io.grpc.Server;
-import io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,7 +32,7 @@ import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * One Golt node: storage, consensus driver, peer transport and the operations the HTTP API
+ * One Golt node: storage, consensus driver, peer network and the operations the HTTP API
  * offers. Framework-free, so that tests can run several in one JVM; the Quarkus application
  * wraps exactly one.
  */
@@ -48,10 +44,8 @@ public final class GoltNode implements AutoCloseable {
     private final RaftLogStore log;
     private final StateMachine sm;
     private final Snapshots snapshots;
-    private final PeerTransport transport;
+    private final PeerNetwork network;
     private final RaftDriver driver;
-    private final Server server;
-    private final RaftGrpcService service;
     private final NodeMetrics metrics;
     private volatile boolean closed;
     private volatile boolean stopping;
@@ -71,30 +65,34 @@ public final class GoltNode implements AutoCloseable {
         this.log = components.openLog(settings.dataDir().resolve("wal"), settings.fsync());
         this.sm = new StateMachine(settings.dataDir().resolve("state"), components::openStore);
         RaftNode core = components.newCore(settings.raft(), log, isFresh() ? bootstrapMembership() : null);
-        RaftDriver[] self = new RaftDriver[1];
-        this.transport = new PeerTransport(settings.id(), settings.maxMessageBytes(),
-                peer -> self[0].reportUnreachable(peer), (peer, ok) -> self[0].reportSnapshot(peer, ok));
+        this.network = components.newPeerNetwork(settings, snapshots, new PeerNetwork.Inbound() {
+            @Override
+            public void step(Message message) {
+                driver.step(message);
+            }
+
+            @Override
+            public void unreachable(String peer) {
+                driver.reportUnreachable(peer);
+            }
+
+            @Override
+            public void snapshotDone(String peer, boolean delivered) {
+                driver.reportSnapshot(peer, delivered);
+            }
+
+            @Override
+            public CompletableFuture<ForwardResponse> serveForward(ForwardRequest request, BooleanSupplier disconnected) {
+                return GoltNode.this.serveForward(request, disconnected);
+            }
+        });
         this.metrics = new NodeMetrics(registry);
-        this.driver = new RaftDriver(settings, core, log, sm, snapshots, transport, metrics);
-        self[0] = driver;
-        String[] hp = splitHostPort(settings.bindAddress());
-        this.service = new RaftGrpcService(m -> {
-            transport.heardFrom(m.getFrom());
-            driver.step(m);
-        }, snapshots, this::serveForward);
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])))
-                .addService(service)
-                // Handlers only enqueue to the driver or hand off to virtual threads: running them on the
-                // event loop saves a thread hop per message (the default executor is a cached pool).
-                .directExecutor()
-                .maxInboundMessageSize(settings.maxMessageBytes())
-                .permitKeepAliveTime(5, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
-                .build();
+        this.driver = new RaftDriver(settings, core, log, sm, snapshots, network, metrics);
     }
 
     public GoltNode start() {
         try {
-            server.start();
+            network.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + settings.bindAddress(), e);
         }
@@ -143,8 +141,7 @@ public final class GoltNode implements AutoCloseable {
 
     /** Fault injection: cuts this node off from its peers in both directions (or heals it). */
     public void setIsolated(boolean isolated) {
-        transport.setIsolated(isolated);
-        service.setIsolated(isolated);
+        network.setIsolated(isolated);
     }
 
     public NodeSettings settings() {
@@ -277,7 +274,7 @@ public final class GoltNode implements AutoCloseable {
         if (leader.isEmpty()) {
             return CompletableFuture.failedFuture(NodeException.unavailable("no leader"));
         }
-        return transport.forward(leader, request, settings.requestTimeoutMs() + 1_000)
+        return network.forward(leader, request, settings.requestTimeoutMs() + 1_000)
                 .handle((r, e) -> {
                     if (e != null) {
                         // The request may have reached the leader before the call failed.
@@ -375,27 +372,8 @@ public final class GoltNode implements AutoCloseable {
         }
         closed = true;
         driver.stop();
-        server.shutdownNow();
-        transport.close();
-        try {
-            server.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        network.close();
         log.close();
         sm.close();
-    }
-
-    public static String[] splitHostPort(String address) {
-        int i = address.lastIndexOf(':');
-        if (i <= 0 || i == address.length() - 1) {
-            throw new IllegalArgumentException("expected host:port, got '" + address + "'");
-        }
-        String host = address.substring(0, i);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        Integer.parseInt(address.substring(i + 1));
-        return new String[] {host, address.substring(i + 1)};
     }
 }
