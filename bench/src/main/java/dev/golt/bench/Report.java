@@ -31,7 +31,12 @@ public final class Report {
 
     /** Median of one column over the repeats of a cell; NaN if the cell was not measured. */
     public static double median(List<Measurement> ms, ToDoubleFunction<Measurement> column) {
-        double[] v = ms.stream().mapToDouble(column).sorted().toArray();
+        return median(ms.stream().mapToDouble(column).toArray());
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
         if (v.length == 0) {
             return Double.NaN;
         }
@@ -99,11 +104,7 @@ public final class Report {
     }
 
     private double recovery(String system, ToDoubleFunction<LocalCluster.Recovery> column) {
-        double[] v = run(system).map(r -> r.recoveries.stream().mapToDouble(column).sorted().toArray()).orElse(new double[0]);
-        if (v.length == 0) {
-            return Double.NaN;
-        }
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return median(run(system).map(r -> r.recoveries.stream().mapToDouble(column).toArray()).orElse(new double[0]));
     }
 
     private static String latencies(List<Measurement> ms) {

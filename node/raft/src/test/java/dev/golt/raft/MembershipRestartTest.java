@@ -23,6 +23,22 @@ class MembershipRestartTest {
         return ConfChange.newBuilder().setType(ConfChangeType.CONF_ADD_LEARNER).setNodeId(id).setAddress(id + ":7000").build();
     }
 
+    private static final ConfState ABC = ConfState.newBuilder().addVoters("a").addVoters("b").addVoters("c").build();
+
+    /**
+     * Member b restarted on a log compacted to a snapshot at 10 (voters a, b, c), then d added as a
+     * learner at 11 (committed) and c removed at 12 (appended, not committed).
+     */
+    private static RawNode restartedAfterSnapshotAndTwoChanges() {
+        MemoryStorage storage = new MemoryStorage();
+        storage.applySnapshot(SnapshotMetadata.newBuilder().setIndex(10).setTerm(2).setConfState(ABC).build());
+        storage.append(List.of(
+                confEntry(11, 2, addLearner("d")),
+                confEntry(12, 2, ConfChange.newBuilder().setType(ConfChangeType.CONF_REMOVE_NODE).setNodeId("c").build())));
+        storage.setHardState(HardState.newBuilder().setTerm(2).setCommit(11).build());
+        return new RawNode(new RaftConfig("b", 10, 20, 1, 1 << 20, 64, 16, true, true, 7), storage, ConfState.getDefaultInstance());
+    }
+
     private static Entry confEntry(long index, long term, ConfChange cc) {
         return Entry.newBuilder().setIndex(index).setTerm(term).setType(EntryType.ENTRY_CONF_CHANGE)
                 .setData(cc.toByteString()).build();
@@ -50,15 +66,7 @@ class MembershipRestartTest {
 
     @Test
     void aNodeRestartedOnACompactedLogStartsFromTheSnapshotsConfigurationAndReplaysTheChangesAfterIt() {
-        ConfState abc = ConfState.newBuilder().addVoters("a").addVoters("b").addVoters("c").build();
-        MemoryStorage storage = new MemoryStorage();
-        storage.applySnapshot(SnapshotMetadata.newBuilder().setIndex(10).setTerm(2).setConfState(abc).build());
-        storage.append(List.of(
-                confEntry(11, 2, addLearner("d")),
-                confEntry(12, 2, ConfChange.newBuilder().setType(ConfChangeType.CONF_REMOVE_NODE).setNodeId("c").build())));
-        storage.setHardState(HardState.newBuilder().setTerm(2).setCommit(11).build());
-
-        RawNode restarted = new RawNode(new RaftConfig("b", 10, 20, 1, 1 << 20, 64, 16, true, true, 7), storage, ConfState.getDefaultInstance());
+        RawNode restarted = restartedAfterSnapshotAndTwoChanges();
 
         assertThat(restarted.status().confState().getVotersList()).containsExactlyInAnyOrder("a", "b");
         assertThat(restarted.status().confState().getLearnersList()).containsExactly("d");
@@ -66,17 +74,10 @@ class MembershipRestartTest {
 
     @Test
     void theConfigurationAsOfAnAppliedIndexLeavesOutChangesAppendedAfterIt() {
-        ConfState abc = ConfState.newBuilder().addVoters("a").addVoters("b").addVoters("c").build();
-        MemoryStorage storage = new MemoryStorage();
-        storage.applySnapshot(SnapshotMetadata.newBuilder().setIndex(10).setTerm(2).setConfState(abc).build());
-        storage.append(List.of(
-                confEntry(11, 2, addLearner("d")),
-                confEntry(12, 2, ConfChange.newBuilder().setType(ConfChangeType.CONF_REMOVE_NODE).setNodeId("c").build())));
-        storage.setHardState(HardState.newBuilder().setTerm(2).setCommit(11).build());
-        RawNode node = new RawNode(new RaftConfig("b", 10, 20, 1, 1 << 20, 64, 16, true, true, 7), storage, ConfState.getDefaultInstance());
+        RawNode node = restartedAfterSnapshotAndTwoChanges();
 
         // A snapshot of the state machine at 11 must not record the removal at 12: a new leader may overwrite it.
-        assertThat(node.confStateAt(10)).isEqualTo(abc);
+        assertThat(node.confStateAt(10)).isEqualTo(ABC);
         assertThat(node.confStateAt(11).getVotersList()).containsExactlyInAnyOrder("a", "b", "c");
         assertThat(node.confStateAt(11).getLearnersList()).containsExactly("d");
         assertThat(node.confStateAt(12).getVotersList()).containsExactlyInAnyOrder("a", "b");

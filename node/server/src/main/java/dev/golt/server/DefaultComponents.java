@@ -17,6 +17,7 @@ import dev.golt.storage.lsm.LsmOptions;
 import dev.golt.storage.lsm.LsmStore;
 import dev.golt.storage.wal.SegmentedWal;
 import dev.golt.storage.wal.WalOptions;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -55,6 +56,8 @@ public final class DefaultComponents implements Components {
 
     @Override
     public PeerNetwork newPeerNetwork(NodeSettings settings, Snapshots snapshots, PeerNetwork.Inbound inbound) {
-        return new GrpcPeerNetwork(settings.id(), settings.bindAddress(), settings.maxMessageBytes(), snapshots, inbound);
+        NodeFlags.HostPort bind = NodeFlags.HostPort.parse(settings.bindAddress(), "--address");
+        return new GrpcPeerNetwork(settings.id(), new InetSocketAddress(bind.host(), bind.port()),
+                settings.maxMessageBytes(), snapshots, inbound);
     }
 }

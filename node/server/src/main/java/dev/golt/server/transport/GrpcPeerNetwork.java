@@ -24,14 +24,13 @@ public final class GrpcPeerNetwork implements PeerNetwork {
     private final RaftGrpcService service;
     private final Server server;
 
-    public GrpcPeerNetwork(String selfId, String bindAddress, int maxMessageBytes, Snapshots snapshots, Inbound inbound) {
+    public GrpcPeerNetwork(String selfId, InetSocketAddress bindAddress, int maxMessageBytes, Snapshots snapshots, Inbound inbound) {
         this.transport = new PeerTransport(selfId, maxMessageBytes, inbound::unreachable, inbound::snapshotDone);
         this.service = new RaftGrpcService(m -> {
             transport.heardFrom(m.getFrom());
             inbound.step(m);
         }, snapshots, inbound::serveForward);
-        String[] hp = splitHostPort(bindAddress);
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])))
+        this.server = NettyServerBuilder.forAddress(bindAddress)
                 .addService(service)
                 // Handlers only enqueue to the driver or hand off to virtual threads: running them on the
                 // event loop saves a thread hop per message (the default executor is a cached pool).
@@ -81,19 +80,5 @@ public final class GrpcPeerNetwork implements PeerNetwork {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** {@code host:port}, with IPv6 hosts in brackets. */
-    static String[] splitHostPort(String address) {
-        int i = address.lastIndexOf(':');
-        if (i <= 0 || i == address.length() - 1) {
-            throw new IllegalArgumentException("expected host:port, got '" + address + "'");
-        }
-        String host = address.substring(0, i);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        Integer.parseInt(address.substring(i + 1));
-        return new String[] {host, address.substring(i + 1)};
     }
 }
