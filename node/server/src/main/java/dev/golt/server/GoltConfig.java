@@ -18,6 +18,9 @@ public interface GoltConfig {
 
     Optional<String> advertise();
 
+    /** host:port of the etcd v3 gRPC API for clients (etcd's 2379); none: not served. */
+    Optional<String> grpc();
+
     Optional<String> peers();
 
     Optional<String> data();

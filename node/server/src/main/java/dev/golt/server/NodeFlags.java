@@ -12,15 +12,15 @@ import java.util.Map;
  */
 public final class NodeFlags {
 
-    static final List<String> FLAGS = List.of("id", "address", "http", "peers", "data", "advertise", "initial-members",
+    static final List<String> FLAGS = List.of("id", "address", "http", "grpc", "peers", "data", "advertise", "initial-members",
             "initial-cluster-state");
 
     public static final String USAGE = """
-            usage: golt-node --id ID --address HOST:PORT [--http HOST:PORT] [--peers ID=HOST:PORT,...]
+            usage: golt-node --id ID --address HOST:PORT [--http HOST:PORT] [--grpc HOST:PORT] [--peers ID=HOST:PORT,...]
                              [--data DIR] [--advertise HOST:PORT] [--initial-members ID,ID,...]
                              [--initial-cluster-state new|existing]
             Every flag can also be given as an environment variable: GOLT_ID, GOLT_ADDRESS, GOLT_HTTP,
-            GOLT_PEERS, GOLT_DATA, GOLT_ADVERTISE, GOLT_INITIAL_MEMBERS, GOLT_INITIAL_CLUSTER_STATE.""";
+            GOLT_GRPC, GOLT_PEERS, GOLT_DATA, GOLT_ADVERTISE, GOLT_INITIAL_MEMBERS, GOLT_INITIAL_CLUSTER_STATE.""";
 
     private NodeFlags() {}
 
@@ -66,6 +66,10 @@ public final class NodeFlags {
                 case "address" -> {
                     HostPort.parse(e.getValue(), "--address");
                     props.put("golt.address", e.getValue());
+                }
+                case "grpc" -> {
+                    HostPort.parse(e.getValue(), "--grpc");
+                    props.put("golt.grpc", e.getValue());
                 }
                 case "advertise" -> {
                     HostPort.parse(e.getValue(), "--advertise");
