@@ -26,6 +26,12 @@ public interface KeyValueStore extends AutoCloseable {
      */
     List<KeyValue> scan(byte[] prefix, byte[] after, int limit);
 
+    /**
+     * Up to {@code limit} entries with {@code from <= key < to} ({@code to} null: no upper bound), in
+     * key order.
+     */
+    List<KeyValue> range(byte[] from, byte[] to, int limit);
+
     /** The highest Raft index whose effects are durable in the store (persisted with each flush). */
     long durableAppliedIndex();
 

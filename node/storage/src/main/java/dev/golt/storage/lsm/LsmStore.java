@@ -185,16 +185,26 @@ public final class LsmStore implements KeyValueStore {
 
     @Override
     public List<KeyValue> scan(byte[] prefix, byte[] after, int limit) {
-        List<KeyValue> out = new ArrayList<>();
-        if (limit <= 0) {
-            return out;
-        }
         if (prefix == null) {
             prefix = new byte[0];
         }
         byte[] start = prefix;
         if (after != null && Coding.compare(after, prefix) >= 0) {
             start = java.util.Arrays.copyOf(after, after.length + 1); // smallest key after `after`
+        }
+        byte[] p = prefix;
+        return collect(start, k -> Coding.startsWith(k, p), limit);
+    }
+
+    @Override
+    public List<KeyValue> range(byte[] from, byte[] to, int limit) {
+        return collect(from, k -> to == null || Coding.compare(k, to) < 0, limit);
+    }
+
+    private List<KeyValue> collect(byte[] start, java.util.function.Predicate<byte[]> inRange, int limit) {
+        List<KeyValue> out = new ArrayList<>();
+        if (limit <= 0) {
+            return out;
         }
         lock.readLock().lock();
         try {
@@ -203,7 +213,7 @@ public final class LsmStore implements KeyValueStore {
             it.seek(start);
             while (it.valid() && out.size() < limit) {
                 byte[] k = it.key();
-                if (!Coding.startsWith(k, prefix)) {
+                if (!inRange.test(k)) {
                     break;
                 }
                 byte[] v = it.value();
