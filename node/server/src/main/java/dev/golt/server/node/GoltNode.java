@@ -266,7 +266,8 @@ public final class GoltNode implements AutoCloseable {
         // at least 1: 0 would read as "no deadline sent" and give the leader its full default
         request.setDeadlineMs((int) Math.clamp(deadline.remainingMillis(), 1, Integer.MAX_VALUE));
         return forwardRaw(request.build()).thenApply(r -> new ApplyResult(r.getIndex(), r.getFound(),
-                r.getHasCurrent() ? r.getCurrent().toByteArray() : null));
+                r.getHasCurrent() ? r.getCurrent().toByteArray() : null, r.getRevision(), r.getEtcdResponse(),
+                r.getApplyError().isEmpty() ? null : r.getApplyError()));
     }
 
     private CompletableFuture<ForwardResponse> forwardRaw(ForwardRequest request) {
@@ -315,9 +316,13 @@ public final class GoltNode implements AutoCloseable {
     }
 
     private static ForwardResponse response(ApplyResult r) {
-        ForwardResponse.Builder b = ForwardResponse.newBuilder().setIndex(r.index()).setFound(r.found());
+        ForwardResponse.Builder b = ForwardResponse.newBuilder().setIndex(r.index()).setFound(r.found())
+                .setRevision(r.revision()).setEtcdResponse(r.etcdResponse());
         if (r.current() != null) {
             b.setHasCurrent(true).setCurrent(ByteString.copyFrom(r.current()));
+        }
+        if (r.error() != null) {
+            b.setApplyError(r.error());
         }
         return b.build();
     }

@@ -1,13 +1,17 @@
 package dev.golt.server.node;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.golt.proto.Command;
-import dev.golt.proto.CompareAndSet;
 import dev.golt.proto.Entry;
 import dev.golt.proto.EntryType;
+import dev.golt.server.etcd.EtcdError;
 import dev.golt.storage.KeyValueStore;
 import dev.golt.storage.WriteBatch;
+import dev.golt.storage.mvcc.Event;
+import dev.golt.storage.mvcc.KeyRange;
+import dev.golt.storage.mvcc.KeyValue;
+import dev.golt.storage.mvcc.MvccStore;
+import dev.golt.storage.mvcc.MvccWrite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,25 +20,39 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * The key-value state machine over the LSM store. The driver thread applies; any thread reads.
- * The store can be replaced wholesale by a snapshot received from the leader.
+ * The key-value state machine: etcd's multi-version store ({@link MvccStore}) over the LSM tree.
+ * Each applied command is one {@link MvccWrite}, so one revision; the seed API's set/delete/cas are
+ * a put, a delete and a one-key transaction of the same model. The driver thread applies; any
+ * thread reads. The store can be replaced wholesale by a snapshot received from the leader.
  */
 public final class StateMachine implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(StateMachine.class);
-    private static final byte[] TOMBSTONE = new byte[0];
+
+    /** Told about every applied change, on the applying thread, in revision order. */
+    public interface Listener {
+        void applied(long revision, List<Event> events);
+
+        default void leaseGranted(long id, long ttlSeconds) {}
+
+        default void leaseRevoked(long id) {}
+
+        /** The store was replaced by an installed snapshot. */
+        default void reset() {}
+    }
 
     private final Path dir;
     private final Function<Path, KeyValueStore> opener;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile KeyValueStore store;
+    private volatile MvccStore mvcc;
     private volatile long appliedIndex;
 
     public StateMachine(Path dir, Function<Path, KeyValueStore> opener) {
@@ -42,7 +60,12 @@ public final class StateMachine implements AutoCloseable {
         this.opener = opener;
         recoverInterruptedInstall();
         this.store = opener.apply(dir);
+        this.mvcc = new MvccStore(store);
         this.appliedIndex = store.appliedIndex();
+    }
+
+    public void addListener(Listener l) {
+        listeners.add(l);
     }
 
     public long appliedIndex() {
@@ -53,29 +76,42 @@ public final class StateMachine implements AutoCloseable {
         return store;
     }
 
-    public byte[] get(byte[] key) {
-        return store.get(key);
+    public MvccStore mvcc() {
+        return mvcc;
     }
 
+    /** The current value of {@code key}, or null. */
+    public byte[] get(byte[] key) {
+        KeyValue kv = mvcc.get(key);
+        return kv == null ? null : kv.value();
+    }
+
+    public KeyValue getVersioned(byte[] key) {
+        return mvcc.get(key);
+    }
+
+    /** Up to {@code limit} current keys with {@code prefix}, sorting after {@code after} (null: from the start). */
     public List<KeyValueStore.KeyValue> scan(byte[] prefix, byte[] after, int limit) {
-        return store.scan(prefix, after, limit);
+        KeyRange all = KeyRange.prefix(prefix == null ? new byte[0] : prefix);
+        byte[] from = after != null && Arrays.compareUnsigned(after, all.from()) >= 0
+                ? Arrays.copyOf(after, after.length + 1) : all.from();
+        List<KeyValueStore.KeyValue> out = new ArrayList<>();
+        for (KeyValue kv : mvcc.range(new KeyRange(from, all.to()), 0, limit, false).kvs()) {
+            out.add(new KeyValueStore.KeyValue(kv.key(), kv.value()));
+        }
+        return out;
     }
 
     /**
-     * Applies committed entries (skipping those the store already reflects) as one atomic batch.
+     * Applies committed entries (skipping those the store already reflects), each as one write.
      *
      * @return the result of each applied normal entry carrying a command, by position in {@code entries}
      *         (null for entries without a result)
      */
     public ApplyResult[] apply(List<Entry> entries) {
         ApplyResult[] results = new ApplyResult[entries.size()];
-        if (entries.isEmpty()) {
-            return results;
-        }
-        KeyValueStore s = store;
-        WriteBatch batch = new WriteBatch();
-        Map<ByteString, byte[]> overlay = new HashMap<>();
         long last = appliedIndex;
+        long lastWritten = appliedIndex;
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             if (e.getIndex() <= last) {
@@ -93,69 +129,36 @@ public final class StateMachine implements AutoCloseable {
                 LOG.errorf("entry %d holds no valid command; skipped", e.getIndex());
                 continue;
             }
-            results[i] = applyOne(e.getIndex(), cmd, s, batch, overlay);
+            results[i] = applyOne(e.getIndex(), cmd);
+            lastWritten = e.getIndex();
         }
-        if (last > appliedIndex) {
-            s.apply(batch, last);
-            appliedIndex = last;
+        if (last > lastWritten) {
+            store.apply(new WriteBatch(), last);
         }
+        appliedIndex = last;
         return results;
     }
 
-    private static ApplyResult applyOne(long index, Command cmd, KeyValueStore s, WriteBatch batch,
-            Map<ByteString, byte[]> overlay) {
-        switch (cmd.getOpCase()) {
-            case PUT -> {
-                ByteString k = cmd.getPut().getKey();
-                byte[] v = cmd.getPut().getValue().toByteArray();
-                batch.put(k.toByteArray(), v);
-                overlay.put(k, v);
-                return new ApplyResult(index, true, v);
-            }
-            case DELETE -> {
-                ByteString k = cmd.getDelete().getKey();
-                boolean found = read(k, s, overlay) != null;
-                if (found) {
-                    batch.delete(k.toByteArray());
-                    overlay.put(k, TOMBSTONE);
-                }
-                return new ApplyResult(index, found, null);
-            }
-            case CAS -> {
-                CompareAndSet cas = cmd.getCas();
-                ByteString k = cas.getKey();
-                byte[] current = read(k, s, overlay);
-                boolean match = cas.getHasExpected()
-                        ? current != null && Arrays.equals(current, cas.getExpected().toByteArray())
-                        : current == null;
-                if (!match) {
-                    return new ApplyResult(index, false, current);
-                }
-                if (cas.getHasValue()) {
-                    byte[] v = cas.getValue().toByteArray();
-                    batch.put(k.toByteArray(), v);
-                    overlay.put(k, v);
-                    return new ApplyResult(index, true, v);
-                }
-                if (current != null) {
-                    batch.delete(k.toByteArray());
-                    overlay.put(k, TOMBSTONE);
-                }
-                return new ApplyResult(index, true, null);
-            }
-            default -> {
-                LOG.errorf("entry %d holds an empty command; skipped", index);
-                return null;
-            }
+    private ApplyResult applyOne(long index, Command cmd) {
+        MvccStore m = mvcc;
+        MvccWrite w = m.write();
+        Commands.Applied applied;
+        try {
+            applied = Commands.apply(cmd, w);
+        } catch (EtcdError refused) {
+            // Deterministic on every replica: nothing of the command is kept.
+            m.write().commit(index);
+            return ApplyResult.refused(index, m.revision(), refused.getMessage());
         }
-    }
-
-    private static byte[] read(ByteString key, KeyValueStore s, Map<ByteString, byte[]> overlay) {
-        byte[] v = overlay.get(key);
-        if (v == TOMBSTONE) {
-            return null;
+        List<Event> events = w.commit(index);
+        long revision = m.revision();
+        for (Listener l : listeners) {
+            if (!events.isEmpty()) {
+                l.applied(revision, events);
+            }
+            applied.notify(l);
         }
-        return v != null ? v : s.get(key.toByteArray());
+        return applied.result(index, revision);
     }
 
     /** Writes a checkpoint into {@code target} (must not exist); safe while the driver applies. */
@@ -182,7 +185,9 @@ public final class StateMachine implements AutoCloseable {
             throw new UncheckedIOException("installing snapshot from " + checkpointDir, e);
         }
         store = opener.apply(dir);
+        mvcc = new MvccStore(store);
         appliedIndex = store.appliedIndex();
+        listeners.forEach(Listener::reset);
     }
 
     /** A crash between the two renames of {@link #install} leaves no store dir but a complete one beside it. */

@@ -26,8 +26,18 @@ public final class MvccStore {
     private volatile long revision;
     private volatile long compacted;
 
+    /** @throws dev.golt.storage.StorageException on a store of the layout before revisions existed */
     public MvccStore(KeyValueStore kv) {
         this.kv = kv;
+        if (kv.get(MvccLayout.FORMAT) == null) {
+            if (!kv.range(new byte[0], null, 1).isEmpty()) {
+                // Its keys would be read as nothing: refuse rather than serve an empty store.
+                throw new dev.golt.storage.StorageException("the store holds data of the layout before revisions "
+                        + "(Golt before the etcd API); restore it into a new cluster through the HTTP API");
+            }
+            dev.golt.storage.WriteBatch format = new dev.golt.storage.WriteBatch().put(MvccLayout.FORMAT, new byte[] {1});
+            kv.apply(format, kv.appliedIndex());
+        }
         this.revision = MvccLayout.u64(kv.get(MvccLayout.REVISION));
         this.compacted = MvccLayout.u64(kv.get(MvccLayout.COMPACTED));
     }
