@@ -1,5 +1,7 @@
 package dev.golt.server;
 
+import dev.golt.server.etcd.EtcdServer;
+import dev.golt.server.etcd.EtcdServices;
 import dev.golt.server.node.Components;
 import dev.golt.server.node.GoltNode;
 import dev.golt.server.node.NodeSettings;
@@ -20,6 +22,7 @@ public class NodeHolder {
     private final GoltConfig config;
     private final MeterRegistry registry;
     private volatile GoltNode node;
+    private volatile EtcdServer etcd;
 
     public NodeHolder(GoltConfig config, MeterRegistry registry) {
         this.config = config;
@@ -31,10 +34,14 @@ public class NodeHolder {
         NodeSettings settings = NodeConfiguration.settings(config);
         Components components = new DefaultComponents(config.storage().memtableBytes(), config.storage().cacheBytes());
         node = new GoltNode(settings, components, registry).start();
+        etcd = config.grpc().map(address -> EtcdServices.start(node, address)).orElse(null);
     }
 
     void onStop(@Observes @Priority(10) ShutdownEvent event) {
         GoltNode n = node;
+        if (etcd != null) {
+            etcd.close();
+        }
         if (n != null) {
             LOG.infof("stopping node %s", n.settings().id());
             n.shutdownGracefully(config.shutdownTransferMs());

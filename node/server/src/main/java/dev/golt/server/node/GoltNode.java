@@ -8,6 +8,7 @@ import dev.golt.proto.ConfState;
 import dev.golt.proto.ForwardRequest;
 import dev.golt.proto.ForwardResponse;
 import dev.golt.proto.HardState;
+import dev.golt.proto.LeaseQuery;
 import dev.golt.proto.Message;
 import dev.golt.proto.TransferRequest;
 import dev.golt.raft.RaftLogStore;
@@ -47,6 +48,13 @@ public final class GoltNode implements AutoCloseable {
     private final PeerNetwork network;
     private final RaftDriver driver;
     private final NodeMetrics metrics;
+    private final Lessor lessor;
+    private final java.util.concurrent.ScheduledExecutorService lessorTicks =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "golt-lessor");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile boolean closed;
     private volatile boolean stopping;
     private final AtomicInteger writesInFlight = new AtomicInteger();
@@ -88,6 +96,18 @@ public final class GoltNode implements AutoCloseable {
         });
         this.metrics = new NodeMetrics(registry);
         this.driver = new RaftDriver(settings, core, log, sm, snapshots, network, metrics);
+        this.lessor = new Lessor(sm::mvcc, new Lessor.Leadership() {
+            @Override
+            public long leaderTerm() {
+                return driver.role() == Role.LEADER ? driver.term() : -1;
+            }
+
+            @Override
+            public void propose(byte[] command) {
+                driver.propose(command, RequestDeadline.after(settings.requestDeadlineMs()));
+            }
+        }, System::nanoTime, settings.tickMs() * settings.raft().electionTicksMax());
+        sm.addListener(lessor);
     }
 
     public GoltNode start() {
@@ -97,6 +117,13 @@ public final class GoltNode implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on " + settings.bindAddress(), e);
         }
         driver.start();
+        lessorTicks.scheduleWithFixedDelay(() -> {
+            try {
+                lessor.tick();
+            } catch (RuntimeException e) {
+                LOG.warn("lease expiry check failed", e);
+            }
+        }, 100, 100, TimeUnit.MILLISECONDS);
         LOG.infof("node %s: raft on %s, data in %s, applied index %d", settings.id(), settings.bindAddress(),
                 settings.dataDir(), sm.appliedIndex());
         return this;
@@ -251,6 +278,40 @@ public final class GoltNode implements AutoCloseable {
                 .thenApply(ForwardResponse::getLeader);
     }
 
+    /** A lease's TTLs as the leader knows them: seconds left (-1: no such lease) and as granted. */
+    public record LeaseTtl(long remaining, long granted) {}
+
+    /**
+     * Reads lease {@code id}'s remaining time, or with {@code renew} restarts it (a keep-alive), at
+     * the leader: only the leader keeps deadlines, and it renews only after confirming it leads.
+     */
+    public CompletableFuture<LeaseTtl> lease(long id, boolean renew) {
+        if (driver.role() == Role.LEADER) {
+            return withTimeout(leaseAtLeader(id, renew));
+        }
+        return forwardRaw(ForwardRequest.newBuilder().setLease(LeaseQuery.newBuilder().setId(id).setRenew(renew)).build())
+                .thenApply(r -> new LeaseTtl(r.getLeaseTtl(), r.getLeaseGrantedTtl()));
+    }
+
+    private CompletableFuture<LeaseTtl> leaseAtLeader(long id, boolean renew) {
+        long term = driver.term();
+        return driver.readBarrier().thenApply(ignored -> {
+            long granted = sm.mvcc().leaseTtl(id);
+            if (granted < 0) {
+                return new LeaseTtl(-1, -1);
+            }
+            if (renew) {
+                long ttl = lessor.renew(id, term);
+                if (ttl < 0) {
+                    throw NodeException.unavailable("leadership changed while renewing the lease");
+                }
+                return new LeaseTtl(ttl, granted);
+            }
+            long left = lessor.remaining(id);
+            return new LeaseTtl(left < 0 ? granted : left, granted);
+        });
+    }
+
     public CompletableFuture<Long> snapshotNow() {
         return driver.snapshotNow().orTimeout(Math.max(settings.requestTimeoutMs(), 60_000), TimeUnit.MILLISECONDS);
     }
@@ -306,6 +367,8 @@ public final class GoltNode implements AutoCloseable {
                     .thenApply(GoltNode::response);
             case TRANSFER -> withTimeout(driver.transferLeadership(request.getTransfer().getTo()))
                     .thenApply(l -> ForwardResponse.newBuilder().setLeader(l).build());
+            case LEASE -> withTimeout(leaseAtLeader(request.getLease().getId(), request.getLease().getRenew()))
+                    .thenApply(t -> ForwardResponse.newBuilder().setLeaseTtl(t.remaining()).setLeaseGrantedTtl(t.granted()).build());
             default -> CompletableFuture.completedFuture(ForwardResponse.newBuilder()
                     .setStatus(ForwardResponse.Status.REJECTED).setError("empty request").build());
         };
@@ -376,6 +439,7 @@ public final class GoltNode implements AutoCloseable {
             return;
         }
         closed = true;
+        lessorTicks.shutdownNow();
         driver.stop();
         network.close();
         log.close();

@@ -91,6 +91,16 @@ public final class MvccStore {
 
     public record Read(long revision, RangeResult result) {}
 
+    /** Runs several reads as of one revision (no write lands between them). */
+    public <T> T atomically(java.util.function.Supplier<T> reads) {
+        lock.readLock().lock();
+        try {
+            return reads.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     private long checkReadable(long atRevision) {
         long rev = atRevision <= 0 ? revision : atRevision;
         if (rev > revision) {

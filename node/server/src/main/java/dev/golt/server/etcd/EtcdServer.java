@@ -1,0 +1,76 @@
+package dev.golt.server.etcd;
+
+import io.grpc.BindableService;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The etcd v3 gRPC API of one node on its {@code --grpc} address (etcd's client port, 2379). The
+ * services that etcd builds as clients of its own API (Lock, Election) get an in-process channel to
+ * the same services here ({@link #loopback()}), as etcd's {@code v3client} does.
+ */
+public final class EtcdServer implements AutoCloseable {
+
+    /** etcd's default --max-request-bytes (1.5 MiB) plus gRPC's overhead allowance. */
+    static final int MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+
+    private final Server server;
+    private final Server inProcess;
+    private final ManagedChannel loopback;
+
+    /**
+     * @param services     the services clients reach
+     * @param overLoopback services built on a channel to the first ones (Lock, Election)
+     */
+    public EtcdServer(InetSocketAddress address, List<BindableService> services,
+            List<Function<io.grpc.Channel, BindableService>> overLoopback) {
+        String name = "golt-etcd-" + address;
+        InProcessServerBuilder local = InProcessServerBuilder.forName(name);
+        services.forEach(local::addService);
+        this.inProcess = local.build();
+        this.loopback = InProcessChannelBuilder.forName(name).build();
+        NettyServerBuilder b = NettyServerBuilder.forAddress(address)
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                // etcd's keepalive enforcement: clients may ping every 5 s, also without calls.
+                .permitKeepAliveTime(5, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
+        List<BindableService> all = new ArrayList<>(services);
+        overLoopback.forEach(f -> all.add(f.apply(loopback)));
+        all.forEach(b::addService);
+        this.server = b.build();
+    }
+
+    public EtcdServer start() throws IOException {
+        inProcess.start();
+        server.start();
+        return this;
+    }
+
+    public io.grpc.Channel loopback() {
+        return loopback;
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        server.shutdownNow();
+        loopback.shutdownNow();
+        inProcess.shutdownNow();
+        try {
+            server.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
