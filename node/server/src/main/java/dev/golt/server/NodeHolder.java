@@ -1,5 +1,6 @@
 package dev.golt.server;
 
+import dev.golt.server.etcd.EtcdApi;
 import dev.golt.server.etcd.EtcdServer;
 import dev.golt.server.etcd.EtcdServices;
 import dev.golt.server.node.Components;
@@ -23,6 +24,7 @@ public class NodeHolder {
     private final MeterRegistry registry;
     private volatile GoltNode node;
     private volatile EtcdServer etcd;
+    private volatile EtcdApi etcdApi;
 
     public NodeHolder(GoltConfig config, MeterRegistry registry) {
         this.config = config;
@@ -34,7 +36,8 @@ public class NodeHolder {
         NodeSettings settings = NodeConfiguration.settings(config);
         Components components = new DefaultComponents(config.storage().memtableBytes(), config.storage().cacheBytes());
         node = new GoltNode(settings, components, registry).start();
-        etcd = config.grpc().map(address -> EtcdServices.start(node, address)).orElse(null);
+        etcdApi = new EtcdApi(node);
+        etcd = config.grpc().map(address -> EtcdServices.start(etcdApi, address)).orElse(null);
     }
 
     void onStop(@Observes @Priority(10) ShutdownEvent event) {
@@ -46,6 +49,15 @@ public class NodeHolder {
             LOG.infof("stopping node %s", n.settings().id());
             n.shutdownGracefully(config.shutdownTransferMs());
         }
+    }
+
+    /** The etcd v3 API over this node (for the JSON gateway; the gRPC services have their own). */
+    public EtcdApi etcd() {
+        EtcdApi a = etcdApi;
+        if (a == null) {
+            throw new IllegalStateException("node not started");
+        }
+        return a;
     }
 
     public GoltNode node() {

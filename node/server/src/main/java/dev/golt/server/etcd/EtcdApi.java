@@ -40,6 +40,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class EtcdApi {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(EtcdApi.class);
+
     /** etcd's --max-txn-ops default. */
     static final int MAX_TXN_OPS = 128;
     /** etcd's minimum lease TTL is about 1.5 election timeouts; never below this many seconds. */
@@ -236,7 +238,11 @@ public final class EtcdApi {
             return switch (n.kind()) {
                 case UNAVAILABLE -> io.grpc.Status.UNAVAILABLE.withDescription(
                         n.getMessage().contains("leader") ? EtcdError.NO_LEADER : n.getMessage()).asRuntimeException();
-                case TIMEOUT -> io.grpc.Status.UNAVAILABLE.withDescription(EtcdError.TIMEOUT).asRuntimeException();
+                case TIMEOUT -> {
+                    // Clients recognise etcd's exact message; ours says why.
+                    LOG.debugf("answering %s for: %s", EtcdError.TIMEOUT, n.getMessage());
+                    yield io.grpc.Status.UNAVAILABLE.withDescription(EtcdError.TIMEOUT).asRuntimeException();
+                }
                 case UNKNOWN_MEMBER -> io.grpc.Status.NOT_FOUND.withDescription(EtcdError.MEMBER_NOT_FOUND).asRuntimeException();
                 case NOT_FOUND -> io.grpc.Status.NOT_FOUND.withDescription(n.getMessage()).asRuntimeException();
                 case INVALID -> io.grpc.Status.INVALID_ARGUMENT.withDescription(n.getMessage()).asRuntimeException();

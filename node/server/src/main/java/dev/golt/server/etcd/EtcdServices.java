@@ -14,9 +14,9 @@ public final class EtcdServices {
     private EtcdServices() {}
 
     /** Starts the etcd API of {@code node} on {@code grpcAddress} (host:port). */
-    public static EtcdServer start(GoltNode node, String grpcAddress) {
+    public static EtcdServer start(EtcdApi api, String grpcAddress) {
         NodeFlags.HostPort hp = NodeFlags.HostPort.parse(grpcAddress, "--grpc");
-        EtcdApi api = new EtcdApi(node);
+        GoltNode node = api.node();
         String host = hp.host().equals("0.0.0.0") || hp.host().isEmpty()
                 ? NodeFlags.HostPort.parse(node.settings().advertise(), "--advertise").host() : hp.host();
         List<BindableService> services = List.of(new KvService(api), new LeaseService(api),

@@ -9,6 +9,8 @@ import dev.golt.server.NodeHolder;
 import dev.golt.server.node.GoltNode;
 import dev.golt.server.node.RequestDeadline;
 import dev.golt.storage.KeyValueStore;
+import dev.golt.storage.mvcc.KeyValue;
+import dev.golt.storage.mvcc.MvccStore;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -55,7 +57,7 @@ public class KvResource {
         byte[] value = JsonBody.value(json.string("value"), node.settings().maxValueBytes());
         Command cmd = Command.newBuilder().setPut(Put.newBuilder()
                 .setKey(ByteString.copyFrom(key)).setValue(ByteString.copyFrom(value))).build();
-        return respond(node.write(cmd, deadline), r -> ok(Map.of("success", true, "index", r.index())));
+        return respond(node.write(cmd, deadline), r -> ok(Map.of("success", true, "index", r.index(), "revision", r.revision())));
     }
 
     @POST
@@ -66,7 +68,8 @@ public class KvResource {
         JsonBody json = JsonBody.parse(body);
         byte[] key = JsonBody.key(json.string("key"), node.settings().maxKeyBytes());
         Command cmd = Command.newBuilder().setDelete(Delete.newBuilder().setKey(ByteString.copyFrom(key))).build();
-        return respond(node.write(cmd, deadline), r -> ok(Map.of("success", true, "index", r.index(), "found", r.found())));
+        return respond(node.write(cmd, deadline), r -> ok(Map.of("success", true, "index", r.index(), "revision", r.revision(),
+                "found", r.found())));
     }
 
     @POST
@@ -89,6 +92,7 @@ public class KvResource {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("success", r.found());
             m.put("index", r.index());
+            m.put("revision", r.revision());
             m.put("current", r.current() == null ? null : new String(r.current(), StandardCharsets.UTF_8));
             return ok(m);
         });
@@ -103,13 +107,20 @@ public class KvResource {
         }
         byte[] k = JsonBody.key(key, node.settings().maxKeyBytes());
         return afterBarrier(node, consistency, () -> {
-            byte[] v = node.get(k);
+            MvccStore store = node.stateMachine().mvcc();
+            long revision = store.revision();
+            KeyValue v = store.get(k);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("key", key);
             if (v != null) {
-                m.put("value", new String(v, StandardCharsets.UTF_8));
+                m.put("value", new String(v.value(), StandardCharsets.UTF_8));
+                m.put("createRevision", v.createRevision());
+                m.put("modRevision", v.modRevision());
+                m.put("version", v.version());
+                m.put("lease", v.lease());
             }
             m.put("found", v != null);
+            m.put("revision", Math.max(revision, v == null ? 0 : v.modRevision()));
             return ok(m);
         });
     }
