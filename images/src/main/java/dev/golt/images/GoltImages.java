@@ -72,7 +72,8 @@ final class GoltImages {
                 .setWorkingDirectory(AbsoluteUnixPath.get(NODE_HOME))
                 .setVolumes(Set.of(AbsoluteUnixPath.get(NODE_DATA)))
                 // 7000: Raft gRPC between members. 8000: HTTP API, health (/q/health/*), metrics (/q/metrics).
-                .setExposedPorts(Set.of(Port.tcp(7000), Port.tcp(8000)));
+                // 2379: etcd's v3 gRPC API (--grpc), etcd's client port.
+                .setExposedPorts(Set.of(Port.tcp(7000), Port.tcp(8000), Port.tcp(2379)));
         return finish(image, in, "golt-node", "Golt node: a strongly consistent key-value store replicated with Raft", out, name);
     }
 

@@ -44,6 +44,7 @@ class GoltImagesTest {
         assertThat(config.path("Volumes").has(GoltClusterModel.DATA_PATH)).isTrue();
         assertThat(config.path("ExposedPorts").has(GoltClusterModel.RAFT_PORT + "/tcp")).isTrue();
         assertThat(config.path("ExposedPorts").has(GoltClusterModel.HTTP_PORT + "/tcp")).isTrue();
+        assertThat(config.path("ExposedPorts").has(GoltClusterModel.ETCD_PORT + "/tcp")).isTrue();
         assertThat(config.path("Labels").path("org.opencontainers.image.version").asText()).isEqualTo("1.2.3");
         assertThat(config.path("Labels").path("org.opencontainers.image.revision").asText()).isEqualTo("abc123");
 

@@ -42,6 +42,8 @@ public final class GoltClusterModel {
 
     public static final int RAFT_PORT = 7000;
     public static final int HTTP_PORT = 8000;
+    /** etcd's client port: the node's etcd v3 gRPC API ({@code --grpc}). */
+    public static final int ETCD_PORT = 2379;
     public static final String DATA_PATH = "/var/lib/golt";
     public static final String DATA_VOLUME = "data";
     public static final String CONTAINER = "golt";
@@ -244,6 +246,8 @@ public final class GoltClusterModel {
                         .withTargetPort(new IntOrString(RAFT_PORT)).withProtocol("TCP").endPort()
                     .addNewPort().withName("http").withPort(HTTP_PORT)
                         .withTargetPort(new IntOrString(HTTP_PORT)).withProtocol("TCP").endPort()
+                    .addNewPort().withName("etcd").withPort(ETCD_PORT)
+                        .withTargetPort(new IntOrString(ETCD_PORT)).withProtocol("TCP").endPort()
                 .endSpec()
                 .build();
     }
@@ -256,6 +260,8 @@ public final class GoltClusterModel {
                     .withSelector(selectorLabels())
                     .addNewPort().withName("http").withPort(HTTP_PORT)
                         .withTargetPort(new IntOrString(HTTP_PORT)).withProtocol("TCP").endPort()
+                    .addNewPort().withName("etcd").withPort(ETCD_PORT)
+                        .withTargetPort(new IntOrString(ETCD_PORT)).withProtocol("TCP").endPort()
                 .endSpec()
                 .build();
     }
@@ -357,6 +363,7 @@ public final class GoltClusterModel {
                                 .endSecurityContext()
                                 .addNewPort().withName("raft").withContainerPort(RAFT_PORT).withProtocol("TCP").endPort()
                                 .addNewPort().withName("http").withContainerPort(HTTP_PORT).withProtocol("TCP").endPort()
+                                .addNewPort().withName("etcd").withContainerPort(ETCD_PORT).withProtocol("TCP").endPort()
                                 .withReadinessProbe(probe("/q/health/ready", 5, 3))
                                 .withLivenessProbe(probe("/q/health/live", 30, 6))
                                 .withResources(spec.resources == null ? new ResourceRequirements() : spec.resources)
@@ -378,6 +385,7 @@ public final class GoltClusterModel {
                 "--id", "$(POD_NAME)",
                 "--address", "$(POD_IP):" + RAFT_PORT,
                 "--http", "$(POD_IP):" + HTTP_PORT,
+                "--grpc", "$(POD_IP):" + ETCD_PORT,
                 "--advertise", "$(POD_NAME)." + headlessServiceName() + ".$(POD_NAMESPACE).svc." + clusterDomain + ":" + RAFT_PORT,
                 "--peers", "$(GOLT_CLUSTER_PEERS)",
                 "--initial-members", "$(GOLT_CLUSTER_INITIAL_MEMBERS)",

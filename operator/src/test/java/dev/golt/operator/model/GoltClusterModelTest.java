@@ -117,6 +117,7 @@ class GoltClusterModelTest {
                 "--id", "$(POD_NAME)",
                 "--address", "$(POD_IP):7000",
                 "--http", "$(POD_IP):8000",
+                "--grpc", "$(POD_IP):2379",
                 "--advertise", "$(POD_NAME).kv-headless.$(POD_NAMESPACE).svc.cluster.local:7000",
                 "--peers", "$(GOLT_CLUSTER_PEERS)",
                 "--initial-members", "$(GOLT_CLUSTER_INITIAL_MEMBERS)",
@@ -132,7 +133,7 @@ class GoltClusterModelTest {
         // $(VAR) expansion only sees variables defined before the reference: all env precedes args use.
         assertThat(c.getEnvFrom()).isEmpty();
         assertThat(c.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
-                .containsExactly("raft:7000", "http:8000");
+                .containsExactly("raft:7000", "http:8000", "etcd:2379");
     }
 
     @Test
@@ -339,16 +340,16 @@ class GoltClusterModelTest {
         assertThat(svc.getSpec().getPublishNotReadyAddresses()).isTrue();
         assertThat(svc.getSpec().getSelector()).containsEntry("app.kubernetes.io/instance", "kv");
         assertThat(svc.getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort())
-                .containsExactly("raft:7000", "http:8000");
+                .containsExactly("raft:7000", "http:8000", "etcd:2379");
     }
 
     @Test
-    void clientServiceExposesHttpOnly() {
+    void clientServiceExposesHttpAndTheEtcdApi() {
         Service svc = model(TestClusters.cluster("kv", 3)).generateClientService();
         assertThat(svc.getMetadata().getName()).isEqualTo("kv");
         assertThat(svc.getSpec().getType()).isEqualTo("ClusterIP");
         assertThat(svc.getSpec().getPublishNotReadyAddresses()).isNull();
-        assertThat(svc.getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort()).containsExactly("http:8000");
+        assertThat(svc.getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort()).containsExactly("http:8000", "etcd:2379");
     }
 
     @Test

@@ -71,13 +71,7 @@ final class OperatorHarness implements AutoCloseable {
     /** Plays the StatefulSet controller once: revision, pods for every ordinal, pods above deleted. */
     void syncPods(String name, String revision) {
         GoltClusterModel model = new GoltClusterModel(get(name));
-        // editStatus applies the change to the latest version: the operator may change the StatefulSet meanwhile.
-        StatefulSet sts = client.apps().statefulSets().inNamespace("ns").withName(name).editStatus(s -> {
-            s.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
-                    .withUpdateRevision(revision).withReplicas(s.getSpec().getReplicas())
-                    .withObservedGeneration(s.getMetadata().getGeneration()).build());
-            return s;
-        });
+        StatefulSet sts = writeStatus(name, revision);
         int replicas = sts.getSpec().getReplicas();
         for (int i = 0; i < 9; i++) {
             String id = model.podName(i);
@@ -88,6 +82,28 @@ final class OperatorHarness implements AutoCloseable {
                 acceptEvictions(id);
                 nodes(name).node(id).up = true;
                 client.pods().inNamespace("ns").resource(TestPods.pod(model, id, revision, true, Instant.now())).create();
+            }
+        }
+    }
+
+    /**
+     * Writes the StatefulSet's status as its controller would: editStatus sends the resourceVersion it
+     * read, and the operator may change the StatefulSet in between, so a 409 means read again and
+     * retry — what the real controller does with a conflict.
+     */
+    private StatefulSet writeStatus(String name, String revision) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return client.apps().statefulSets().inNamespace("ns").withName(name).editStatus(s -> {
+                    s.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
+                            .withUpdateRevision(revision).withReplicas(s.getSpec().getReplicas())
+                            .withObservedGeneration(s.getMetadata().getGeneration()).build());
+                    return s;
+                });
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= 20) {
+                    throw e;
+                }
             }
         }
     }
