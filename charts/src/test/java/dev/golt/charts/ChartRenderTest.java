@@ -179,9 +179,12 @@ class ChartRenderTest {
 
         assertThat(policies).extracting(p -> p.getMetadata().getNamespace()).containsExactlyInAnyOrder("team-a", "team-b");
         assertThat(policies).allSatisfy(p -> assertThat(p.getSpec().getIngress()).hasSize(3)
-                .last().satisfies(clients -> assertThat(clients.getFrom()).singleElement()
-                        .satisfies(peer -> assertThat(peer.getNamespaceSelector().getMatchLabels())
-                                .containsEntry("kubernetes.io/metadata.name", "apps"))));
+                .last().satisfies(clients -> {
+                    assertThat(clients.getFrom()).singleElement()
+                            .satisfies(peer -> assertThat(peer.getNamespaceSelector().getMatchLabels())
+                                    .containsEntry("kubernetes.io/metadata.name", "apps"));
+                    assertThat(clients.getPorts()).extracting(port -> port.getPort().getIntVal()).containsExactly(8000, 2379);
+                }));
         assertThat(Chart.ofType(Chart.render(List.of(), Map.of("networkPolicy.enabled", "false")), NetworkPolicy.class))
                 .isEmpty();
     }
