@@ -25,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
  * the new member after its peer URL's host (the first DNS label, e.g. the pod name, or host:port for
  * an IP address — start the node with that {@code --id}) and always adds a learner: Golt promotes
  * it by itself once caught up, so MemberPromote only answers whether that happened. Client URLs are
- * known for this member only (Golt does not replicate them).
+ * those each member published ({@link ClientUrlPublisher}).
  */
 public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
@@ -105,13 +105,17 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
     List<Member> members() {
         String self = api.node().settings().id();
+        java.util.Map<String, List<String>> urls = api.store().memberClientUrls();
         return api.node().members().stream().map(m -> {
             Member.Builder b = Member.newBuilder().setID(EtcdIds.memberId(m.id())).setName(m.id())
                     .setIsLearner(m.role().equals("learner"));
             if (m.address() != null) {
                 b.addPeerURLs("http://" + m.address());
             }
-            if (m.id().equals(self) && clientUrl != null) {
+            List<String> published = urls.get(m.id());
+            if (published != null) {
+                b.addAllClientURLs(published);
+            } else if (m.id().equals(self) && clientUrl != null) {
                 b.addClientURLs(clientUrl);
             }
             return b.build();

@@ -26,13 +26,16 @@ public final class EtcdServer implements AutoCloseable {
     private final Server server;
     private final Server inProcess;
     private final ManagedChannel loopback;
+    private final AutoCloseable[] companions;
 
     /**
      * @param services     the services clients reach
      * @param overLoopback services built on a channel to the first ones (Lock, Election)
+     * @param companions   stopped with the server
      */
     public EtcdServer(InetSocketAddress address, List<BindableService> services,
-            List<Function<io.grpc.Channel, BindableService>> overLoopback) {
+            List<Function<io.grpc.Channel, BindableService>> overLoopback, AutoCloseable... companions) {
+        this.companions = companions;
         String name = "golt-etcd-" + address;
         InProcessServerBuilder local = InProcessServerBuilder.forName(name);
         services.forEach(local::addService);
@@ -64,6 +67,13 @@ public final class EtcdServer implements AutoCloseable {
 
     @Override
     public void close() {
+        for (AutoCloseable c : companions) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // stopping anyway
+            }
+        }
         server.shutdownNow();
         loopback.shutdownNow();
         inProcess.shutdownNow();

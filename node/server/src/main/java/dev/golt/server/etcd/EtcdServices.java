@@ -19,10 +19,14 @@ public final class EtcdServices {
         GoltNode node = api.node();
         String host = hp.host().equals("0.0.0.0") || hp.host().isEmpty()
                 ? NodeFlags.HostPort.parse(node.settings().advertise(), "--advertise").host() : hp.host();
+        String clientUrl = "http://" + host + ":" + hp.port();
         List<BindableService> services = List.of(new KvService(api), new LeaseService(api),
-                new ClusterService(api, "http://" + host + ":" + hp.port()), new MaintenanceService(api), new AuthService(api));
+                new ClusterService(api, clientUrl), new MaintenanceService(api), new AuthService(api));
+        ClientUrlPublisher publisher = new ClientUrlPublisher(api, List.of(clientUrl));
         try {
-            return new EtcdServer(new InetSocketAddress(hp.host(), hp.port()), services, List.of()).start();
+            EtcdServer server = new EtcdServer(new InetSocketAddress(hp.host(), hp.port()), services, List.of(), publisher).start();
+            publisher.start();
+            return server;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + grpcAddress + " (--grpc)", e);
         }

@@ -90,6 +90,10 @@ final class Commands {
                 }
                 yield (index, rev) -> new ApplyResult(index, true, null, rev, ByteString.EMPTY, null);
             }
+            case MEMBER_ATTRIBUTES -> {
+                w.setMemberClientUrls(cmd.getMemberAttributes().getId(), cmd.getMemberAttributes().getClientUrlsList());
+                yield (index, rev) -> new ApplyResult(index, true, null, rev, ByteString.EMPTY, null);
+            }
             default -> throw EtcdError.invalid("empty command");
         };
     }

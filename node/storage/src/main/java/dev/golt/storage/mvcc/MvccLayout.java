@@ -19,6 +19,7 @@ import java.util.Arrays;
  * 'R'        'R' u64 revision u32 sub                  key: the sub-th change of that revision (the event log)
  * 'L'        'L' u64 leaseId                           u64 granted TTL in seconds
  * 'A'        'A' u64 leaseId key                       empty: key is attached to the lease
+ * 'C'        'C' member id (UTF-8)                     the member's client URLs, '\n'-separated (no revision)
  *
  * record     u8 flags (0 put, 1 tombstone), then for a put: varint createRevision, varint version,
  *            u64 lease, value bytes to the end (modRevision is the revision in the 'H' key, or
@@ -45,6 +46,7 @@ final class MvccLayout {
     static final byte EVENTS = 'R';
     static final byte LEASE = 'L';
     static final byte ATTACHED = 'A';
+    static final byte MEMBER = 'C';
 
     private MvccLayout() {}
 

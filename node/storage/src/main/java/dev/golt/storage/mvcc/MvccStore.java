@@ -244,6 +244,28 @@ public final class MvccStore {
         return out;
     }
 
+    // ------------------------------------------------------------------ members
+
+    static byte[] memberKey(String memberId) {
+        byte[] id = memberId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] k = new byte[id.length + 1];
+        k[0] = MvccLayout.MEMBER;
+        System.arraycopy(id, 0, k, 1, id.length);
+        return k;
+    }
+
+    /** The client URLs each member published, by member id. */
+    public java.util.Map<String, List<String>> memberClientUrls() {
+        java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        scan(new byte[] {MvccLayout.MEMBER}, new byte[] {MvccLayout.MEMBER + 1}, e -> {
+            String urls = new String(e.value(), java.nio.charset.StandardCharsets.UTF_8);
+            out.put(new String(e.key(), 1, e.key().length - 1, java.nio.charset.StandardCharsets.UTF_8),
+                    urls.isEmpty() ? List.of() : List.of(urls.split("\n")));
+            return true;
+        });
+        return out;
+    }
+
     // ------------------------------------------------------------------ writes
 
     /** A write of the next revision; only the applying thread writes, one write at a time. */

@@ -165,6 +165,13 @@ public final class MvccWrite {
         return out;
     }
 
+    // ------------------------------------------------------------------ members
+
+    /** Records a member's client URLs: cluster metadata, not a revision of the key space. */
+    public void setMemberClientUrls(String memberId, List<String> urls) {
+        batch.put(MvccStore.memberKey(memberId), String.join("\n", urls).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     // ------------------------------------------------------------------ compaction
 
     /**
