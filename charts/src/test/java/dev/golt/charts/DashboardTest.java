@@ -64,4 +64,12 @@ class DashboardTest {
         assertThat(queries).contains("golt_raft_term", "golt_raft_leader_changes_total", "golt_raft_elections_total")
                 .contains("sum by (cause) (increase(golt_raft_elections_total", "golt_raft_prevote_campaigns_total");
     }
+
+    @Test
+    void showsTheCoordinationMetricsOfTheEtcdApi() {
+        String queries = dashboard.path("panels").findValuesAsText("expr").toString();
+
+        assertThat(queries).contains("golt_mvcc_revision", "golt_mvcc_compacted_revision", "golt_mvcc_events_total",
+                "golt_lease_count", "golt_lease_revoked_total", "golt_watch_watchers", "golt_mvcc_compactions_total");
+    }
 }

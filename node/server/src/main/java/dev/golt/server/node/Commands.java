@@ -82,13 +82,22 @@ final class Commands {
                 };
             }
             case COMPACTION -> {
+                long to = cmd.getCompaction().getRevision();
                 try {
-                    w.compact(cmd.getCompaction().getRevision());
+                    w.compact(to);
                 } catch (RevisionException e) {
                     throw EtcdError.fromApplied(e.kind() == RevisionException.Kind.COMPACTED
                             ? EtcdError.COMPACTED : EtcdError.FUTURE_REV);
                 }
-                yield (index, rev) -> new ApplyResult(index, true, null, rev, ByteString.EMPTY, null);
+                yield new Applied() {
+                    public ApplyResult result(long index, long rev) {
+                        return new ApplyResult(index, true, null, rev, ByteString.EMPTY, null);
+                    }
+
+                    public void notify(StateMachine.Listener l) {
+                        l.compacted(to);
+                    }
+                };
             }
             case MEMBER_ATTRIBUTES -> {
                 w.setMemberClientUrls(cmd.getMemberAttributes().getId(), cmd.getMemberAttributes().getClientUrlsList());

@@ -108,6 +108,7 @@ public final class GoltNode implements AutoCloseable {
             }
         }, System::nanoTime, settings.tickMs() * settings.raft().electionTicksMax());
         sm.addListener(lessor);
+        sm.addListener(new MvccMetrics(registry, sm::mvcc));
     }
 
     public GoltNode start() {

@@ -44,6 +44,8 @@ public final class StateMachine implements AutoCloseable {
 
         default void leaseRevoked(long id) {}
 
+        default void compacted(long revision) {}
+
         /** The store was replaced by an installed snapshot. */
         default void reset() {}
     }
