@@ -31,8 +31,8 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * A real Kubernetes control plane on loopback: etcd, kube-apiserver, kube-controller-manager and
- * kube-scheduler as processes, from the binaries {@link KubeBinaries} finds or builds. The API
+ * A real Kubernetes control plane on loopback: etcd (or Golt, see {@link Store}), kube-apiserver,
+ * kube-controller-manager and kube-scheduler as processes, from the binaries {@link KubeBinaries} finds or builds. The API
  * server runs as a production cluster's does — {@code --authorization-mode=Node,RBAC}, the
  * default admission plugins plus {@code NodeRestriction} and
  * {@code OwnerReferencesPermissionEnforcement} ({@code PodSecurity} is on by default), service
@@ -55,6 +55,7 @@ public final class ControlPlane implements AutoCloseable {
     private final Path dir;
     private final Path binaries;
     private final String version;
+    private final Store store;
     private final List<Process> processes = new ArrayList<>();
     private final Thread killOnExit = new Thread(this::killAll);
     private final int apiPort;
@@ -62,19 +63,37 @@ public final class ControlPlane implements AutoCloseable {
     private final String adminToken = token();
     private Path caFile;
 
-    private ControlPlane(Path dir, Path binaries, String version) {
+    private ControlPlane(Path dir, Path binaries, String version, Store store) {
         this.dir = dir;
         this.binaries = binaries;
         this.version = version;
+        this.store = store;
         this.apiPort = freePort();
+    }
+
+    /**
+     * What kube-apiserver stores its objects in: etcd, or a Golt cluster speaking etcd's API. The
+     * default comes from {@code golt.e2e.store} ({@code etcd} unless set), so every e2e scenario can
+     * run on either.
+     */
+    public enum Store {
+        ETCD, GOLT;
+
+        static Store configured() {
+            return valueOf(System.getProperty("golt.e2e.store", "etcd").toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
     /**
      * Starts the control plane in {@code dir}, with one kubelet identity per name in {@code nodes}.
      */
     public static ControlPlane start(Path dir, List<String> nodes) throws Exception {
+        return start(dir, nodes, Store.configured());
+    }
+
+    public static ControlPlane start(Path dir, List<String> nodes, Store store) throws Exception {
         KubeBinaries bins = KubeBinaries.find();
-        ControlPlane cp = new ControlPlane(Files.createDirectories(dir), bins.dir(), bins.version());
+        ControlPlane cp = new ControlPlane(Files.createDirectories(dir), bins.dir(), bins.version(), store);
         Runtime.getRuntime().addShutdownHook(cp.killOnExit);
         try {
             cp.tokenLines.add(cp.adminToken + ",admin,admin,system:masters");
@@ -100,13 +119,25 @@ public final class ControlPlane implements AutoCloseable {
     private void startAll() throws Exception {
         writeServiceAccountKeys();
         Files.write(dir.resolve("tokens.csv"), tokenLines);
-        int etcdPort = freePort();
-        start("etcd", binaries.resolve("etcd").toString(),
-                "--data-dir", dir.resolve("etcd").toString(),
-                "--listen-client-urls", "http://127.0.0.1:" + etcdPort,
-                "--advertise-client-urls", "http://127.0.0.1:" + etcdPort,
-                "--listen-peer-urls", "http://127.0.0.1:" + freePort(),
-                "--unsafe-no-fsync", "--quota-backend-bytes", String.valueOf(4L << 30), "--log-level", "warn");
+        String etcdServers;
+        if (store == Store.GOLT) {
+            etcdServers = GoltStore.start(dir.resolve("golt-store"), (name, command) -> {
+                try {
+                    return start(name, command.toArray(String[]::new));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).etcdServers();
+        } else {
+            int etcdPort = freePort();
+            start("etcd", binaries.resolve("etcd").toString(),
+                    "--data-dir", dir.resolve("etcd").toString(),
+                    "--listen-client-urls", "http://127.0.0.1:" + etcdPort,
+                    "--advertise-client-urls", "http://127.0.0.1:" + etcdPort,
+                    "--listen-peer-urls", "http://127.0.0.1:" + freePort(),
+                    "--unsafe-no-fsync", "--quota-backend-bytes", String.valueOf(4L << 30), "--log-level", "warn");
+            etcdServers = "http://127.0.0.1:" + etcdPort;
+        }
         Path certs = Files.createDirectories(dir.resolve("apiserver-certs"));
         // Every request made with a service-account token (the operator's) goes to the audit log, so
         // tests can compare what the operator did with what its RBAC grants; the tests' own writes too.
@@ -123,7 +154,7 @@ public final class ControlPlane implements AutoCloseable {
                 - level: None
                 """);
         start("kube-apiserver", binaries.resolve("kube-apiserver").toString(),
-                "--etcd-servers", "http://127.0.0.1:" + etcdPort,
+                "--etcd-servers", etcdServers,
                 "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1",
                 "--secure-port", String.valueOf(apiPort), "--cert-dir", certs.toString(),
                 "--token-auth-file", dir.resolve("tokens.csv").toString(),
@@ -298,11 +329,12 @@ public final class ControlPlane implements AutoCloseable {
                 .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
-    private void start(String name, String... command) throws IOException {
+    private Process start(String name, String... command) throws IOException {
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(logs.resolve(name + ".log").toFile()).start();
         processes.add(p);
+        return p;
     }
 
     /** The last lines of a component's log, for failure messages. */

@@ -79,6 +79,16 @@ public final class KubeEnvironment implements E2eEnvironment {
 
     /** As {@link #start(String, boolean)}, with the operator started by {@code launcher}. */
     static KubeEnvironment start(String namespace, boolean watchAll, OperatorProcess.Launcher launcher) throws Exception {
+        return start(namespace, watchAll, launcher, ControlPlane.Store.configured());
+    }
+
+    /** As {@link #start(String)}, on a control plane that keeps its objects in {@code store}. */
+    public static KubeEnvironment start(String namespace, ControlPlane.Store store) throws Exception {
+        return start(namespace, false, OperatorProcess.fromJar(projectRoot()), store);
+    }
+
+    static KubeEnvironment start(String namespace, boolean watchAll, OperatorProcess.Launcher launcher,
+            ControlPlane.Store store) throws Exception {
         Path root = projectRoot();
         Path nodeJar = root.resolve("node/server/target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(nodeJar)) {
@@ -90,7 +100,7 @@ public final class KubeEnvironment implements E2eEnvironment {
         Path nodeApp = copyTree(nodeJar.getParent(), workDir.resolve("node-app"));
 
         List<AutoCloseable> parts = new ArrayList<>();
-        ControlPlane cp = ControlPlane.start(workDir.resolve("control-plane"), List.of(NODE));
+        ControlPlane cp = ControlPlane.start(workDir.resolve("control-plane"), List.of(NODE), store);
         KubernetesClient admin = null;
         try {
             admin = cp.adminClient();
