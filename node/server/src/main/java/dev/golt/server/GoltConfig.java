@@ -66,6 +66,18 @@ public interface GoltConfig {
     @WithDefault("3000")
     long shutdownTransferMs();
 
+    Mvcc mvcc();
+
+    interface Mvcc {
+        /**
+         * History kept for reads and watches at past revisions: the leader compacts to the revision
+         * the store had this many seconds ago (etcd's periodic auto-compaction). 0: never (only
+         * explicit Compact requests; kube-apiserver makes its own every 5 minutes).
+         */
+        @WithDefault("3600")
+        long retentionSeconds();
+    }
+
     interface Raft {
         @WithDefault("10")
         long tickMs();

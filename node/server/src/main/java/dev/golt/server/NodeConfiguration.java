@@ -68,6 +68,7 @@ public final class NodeConfiguration {
         atLeast("golt.request-deadline-ms", c.requestDeadlineMs(), 1);
         atLeast("golt.ready-max-lag", c.readyMaxLag(), 0);
         atLeast("golt.promote-max-lag", c.promoteMaxLag(), 0);
+        atLeast("golt.mvcc.retention-seconds", c.mvcc().retentionSeconds(), 0);
         atLeast("golt.shutdown-transfer-ms", c.shutdownTransferMs(), 0);
         c.storage().memtableBytes().ifPresent(v -> atLeast("golt.storage.memtable-bytes", v, 1));
         c.storage().cacheBytes().ifPresent(v -> atLeast("golt.storage.cache-bytes", v, 0));
@@ -81,7 +82,8 @@ public final class NodeConfiguration {
         return new NodeSettings(id, address, advertise, peers, Path.of(c.data().orElse("/tmp/golt-" + id)), initial,
                 state, r.tickMs(), raft, r.maxMessageBytes(), c.snapshot().thresholdEntries(),
                 c.snapshot().keepEntries(), c.wal().fsync(), c.limits().maxKeyBytes(), c.limits().maxValueBytes(),
-                c.requestTimeoutMs(), c.requestDeadlineMs(), c.readyMaxLag(), c.promoteMaxLag());
+                c.requestTimeoutMs(), c.requestDeadlineMs(), c.readyMaxLag(), c.promoteMaxLag(),
+                c.mvcc().retentionSeconds());
     }
 
     private <T> T parsed(String property, Supplier<T> parse, T fallback) {

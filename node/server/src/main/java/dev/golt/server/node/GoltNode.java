@@ -49,9 +49,11 @@ public final class GoltNode implements AutoCloseable {
     private final RaftDriver driver;
     private final NodeMetrics metrics;
     private final Lessor lessor;
-    private final java.util.concurrent.ScheduledExecutorService lessorTicks =
+    private final AutoCompactor compactor;
+    /** The leader's clocks: lease expiry and auto-compaction (both do nothing on a follower). */
+    private final java.util.concurrent.ScheduledExecutorService leaderTasks =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "golt-lessor");
+                Thread t = new Thread(r, "golt-leader-tasks");
                 t.setDaemon(true);
                 return t;
             });
@@ -109,6 +111,27 @@ public final class GoltNode implements AutoCloseable {
         }, System::nanoTime, settings.tickMs() * settings.raft().electionTicksMax());
         sm.addListener(lessor);
         sm.addListener(new MvccMetrics(registry, sm::mvcc));
+        this.compactor = new AutoCompactor(new AutoCompactor.Store() {
+            @Override
+            public long revision() {
+                return sm.mvcc().revision();
+            }
+
+            @Override
+            public long compactedRevision() {
+                return sm.mvcc().compactedRevision();
+            }
+
+            @Override
+            public long leaderTerm() {
+                return driver.role() == Role.LEADER ? driver.term() : -1;
+            }
+
+            @Override
+            public void propose(byte[] command) {
+                driver.propose(command, RequestDeadline.after(settings.requestDeadlineMs()));
+            }
+        }, System::nanoTime, settings.retentionSeconds());
     }
 
     public GoltNode start() {
@@ -118,13 +141,20 @@ public final class GoltNode implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on " + settings.bindAddress(), e);
         }
         driver.start();
-        lessorTicks.scheduleWithFixedDelay(() -> {
+        leaderTasks.scheduleWithFixedDelay(() -> {
             try {
                 lessor.tick();
             } catch (RuntimeException e) {
                 LOG.warn("lease expiry check failed", e);
             }
         }, 100, 100, TimeUnit.MILLISECONDS);
+        leaderTasks.scheduleWithFixedDelay(() -> {
+            try {
+                compactor.tick();
+            } catch (RuntimeException e) {
+                LOG.warn("auto-compaction check failed", e);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         LOG.infof("node %s: raft on %s, data in %s, applied index %d", settings.id(), settings.bindAddress(),
                 settings.dataDir(), sm.appliedIndex());
         return this;
@@ -440,7 +470,7 @@ public final class GoltNode implements AutoCloseable {
             return;
         }
         closed = true;
-        lessorTicks.shutdownNow();
+        leaderTasks.shutdownNow();
         driver.stop();
         network.close();
         log.close();

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param maxMessageBytes largest gRPC message between peers
  * @param requestDeadlineMs how long after reading a write the node may still propose it (see
  *                       {@link RequestDeadline})
+ * @param retentionSeconds history kept before the leader compacts it ({@link AutoCompactor}; 0: never)
  */
 public record NodeSettings(
         String id,
@@ -41,7 +42,8 @@ public record NodeSettings(
         long requestTimeoutMs,
         long requestDeadlineMs,
         long readyMaxLag,
-        long promoteMaxLag) {
+        long promoteMaxLag,
+        long retentionSeconds) {
 
     /** etcd's {@code --initial-cluster-state}: {@code new} bootstraps a fresh node, {@code existing} never. */
     public enum InitialClusterState {

@@ -42,7 +42,7 @@ final class NodeProcesses implements AutoCloseable {
         network = proxied ? new FaultyNetwork(this::pids) : null;
         for (int i = 1; i <= size; i++) {
             String id = "n" + i;
-            int[] p = {freePort(), freePort()};
+            int[] p = {freePort(), freePort(), freePort()};
             ports.put(id, p);
             advertised.put(id, proxied ? network.front(id, p[0]) : p[0]);
         }
@@ -70,6 +70,11 @@ final class NodeProcesses implements AutoCloseable {
         return new ArrayList<>(ports.keySet());
     }
 
+    /** The node's etcd v3 API (clients reach it directly, not through the fault proxy). */
+    int grpcPort(String id) {
+        return ports.get(id)[2];
+    }
+
     String http(String id) {
         return "http://127.0.0.1:" + ports.get(id)[1];
     }
@@ -87,6 +92,7 @@ final class NodeProcesses implements AutoCloseable {
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-jar", jar,
                 "--id", id, "--address", "127.0.0.1:" + ports.get(id)[0], "--http", "127.0.0.1:" + ports.get(id)[1],
+                "--grpc", "127.0.0.1:" + ports.get(id)[2],
                 "--advertise", "127.0.0.1:" + advertised.get(id),
                 "--peers", peers.toString(), "--data", root.resolve(id).toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
