@@ -3,7 +3,9 @@
 package dev.golt.server.etcd.concurrency;
 
 import dev.golt.etcd.api.KVGrpc;
+import dev.golt.etcd.api.MaintenanceGrpc;
 import dev.golt.etcd.api.RangeRequest;
+import dev.golt.etcd.api.StatusRequest;
 import dev.golt.server.TestPorts;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -68,6 +70,14 @@ final class RealEtcd implements AutoCloseable {
 
     ManagedChannel channel() {
         return channel;
+    }
+
+    /** True if this etcd's version is {@code major.minor} or newer. */
+    boolean atLeast(int major, int minor) {
+        String[] v = MaintenanceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .status(StatusRequest.getDefaultInstance()).getVersion().split("\\.");
+        int ma = Integer.parseInt(v[0]);
+        return ma > major || (ma == major && Integer.parseInt(v[1]) >= minor);
     }
 
     private void awaitReady() throws IOException, InterruptedException {
