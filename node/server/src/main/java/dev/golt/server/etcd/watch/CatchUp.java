@@ -68,9 +68,11 @@ final class CatchUp {
             boolean changed;
             try {
                 changed = pass();
-            } catch (RuntimeException e) {
-                LOG.warn("watch catch-up pass failed; retrying", e);
+            } catch (Throwable t) {
+                // Whatever it was, the thread must outlive it: without it no lagging watcher ever moves.
+                LOG.error("watch catch-up pass failed; retrying", t);
                 changed = false;
+                woken.set(false);
             }
             if (!changed && !woken.getAndSet(false)) {
                 LockSupport.parkNanos(RESYNC_NANOS);

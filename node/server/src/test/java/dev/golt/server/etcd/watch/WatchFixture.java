@@ -42,8 +42,13 @@ final class WatchFixture implements AutoCloseable {
     private final Server server;
     final ManagedChannel channel;
     private long index;
+    /** How long the applying thread spent in {@link WatchHub#publish}: the longest call, and all together. */
+    volatile long maxPublishNanos;
+    volatile long publishNanos;
     /** Every revision's events as the applying thread published them: the truth watchers are compared with. */
     final TreeMap<Long, List<Event>> log = new TreeMap<>();
+    /** Off for tests that measure the heap, which the log would dominate. */
+    volatile boolean keepLog = true;
 
     WatchFixture(Path dir) {
         this(dir, WatchLimits.defaults(), WatchService.DEFAULT_PROGRESS_INTERVAL, WatchService.DEFAULT_MAX_RESPONSE_BYTES);
@@ -121,8 +126,14 @@ final class WatchFixture implements AutoCloseable {
         if (events.isEmpty()) {
             return w.baseRevision();
         }
-        log.put(w.revision(), events);
+        if (keepLog) {
+            log.put(w.revision(), events);
+        }
+        long t0 = System.nanoTime();
         hub.publish(w.revision(), events);
+        long took = System.nanoTime() - t0;
+        maxPublishNanos = Math.max(maxPublishNanos, took);
+        publishNanos += took;
         return w.revision();
     }
 
