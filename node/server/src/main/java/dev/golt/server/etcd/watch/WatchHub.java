@@ -69,6 +69,9 @@ public final class WatchHub implements AutoCloseable {
     private final Set<WatchStream> streams = new HashSet<>();
     /** Bumped by {@link #reset}: a catch-up read from the old store is thrown away. */
     long epoch;
+    /** Counters for metrics: watchers that fell behind for want of room, and those canceled by compaction. */
+    private long fellBehind;
+    long compactedAway;
     /** The last revision published; written under lock, read anywhere. */
     private volatile long published;
 
@@ -138,6 +141,7 @@ public final class WatchHub implements AutoCloseable {
                 w.minRev = Math.max(w.minRev, revision);
                 w.state = Watcher.State.UNSYNCED;
                 unsynced.add(w);
+                fellBehind++;
                 catchUp.wake();
             }
         }
@@ -175,13 +179,21 @@ public final class WatchHub implements AutoCloseable {
         return published;
     }
 
-    /** What the hub holds now, for metrics. */
-    public record Stats(int streams, int watchers, int unsyncedWatchers, long queuedBytes) {}
+    /**
+     * What the hub holds now, and counts since it started, for metrics.
+     *
+     * @param queuedBytes   events queued for clients, all streams together
+     * @param fellBehind    times a synced watcher found its stream's queue full and became unsynced
+     * @param compactedAway watchers canceled because the history they needed was compacted
+     */
+    public record Stats(int streams, int watchers, int unsyncedWatchers, long queuedBytes, long fellBehind,
+            long compactedAway) {}
 
     public Stats stats() {
         lock.lock();
         try {
-            return new Stats(streams.size(), synced.size() + unsynced.size(), unsynced.size(), queuedBytes.get());
+            return new Stats(streams.size(), synced.size() + unsynced.size(), unsynced.size(), queuedBytes.get(),
+                    fellBehind, compactedAway);
         } finally {
             lock.unlock();
         }

@@ -92,6 +92,7 @@ final class WatchStream {
     void cancelCompacted(Watcher w, long compactRevision) {
         watchers.remove(w.id);
         hub.unregister(w);
+        hub.compactedAway++;
         queue.offerControl(new Outbound.Control(WatchResponses.compacted(w.id, compactRevision), hub.published()));
         hub.answerProgressIfLevel(this);
     }

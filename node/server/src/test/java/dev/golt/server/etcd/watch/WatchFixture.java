@@ -55,6 +55,11 @@ final class WatchFixture implements AutoCloseable {
     }
 
     WatchFixture(Path dir, WatchLimits limits, Duration progressInterval, int maxResponseBytes) {
+        this(dir, limits, progressInterval, maxResponseBytes, 0);
+    }
+
+    /** @param clientWindow the client's HTTP/2 flow-control window (0: gRPC's default): small, a stall shows sooner */
+    WatchFixture(Path dir, WatchLimits limits, Duration progressInterval, int maxResponseBytes, int clientWindow) {
         this.dir = dir;
         store.set(openStore("store-0"));
         hub = new WatchHub(store::get, limits);
@@ -64,8 +69,12 @@ final class WatchFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext()
-                .maxInboundMessageSize(64 << 20).build();
+        NettyChannelBuilder cb = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext()
+                .maxInboundMessageSize(64 << 20);
+        if (clientWindow > 0) {
+            cb.flowControlWindow(clientWindow);
+        }
+        channel = cb.build();
     }
 
     static ResponseHeader header(long revision) {

@@ -153,11 +153,16 @@ class WatchLiveEventsTest {
     void theEventsOfOneTransactionArriveTogetherInOneResponse() {
         try (WatchClient c = f.client()) {
             long id = c.createAndAwait(watchPrefix("t/"));
-            long rev = f.putAll(Map.of("t/1", "a", "t/2", "b", "t/3", "c", "u", "d"));
+            Map<String, String> txn = new LinkedHashMap<>();
+            txn.put("t/2", "b");
+            txn.put("u", "d");
+            txn.put("t/1", "a");
+            txn.put("t/3", "c");
+            long rev = f.putAll(txn);
             WatchResponse r = c.next();
             assertThat(r.getWatchId()).isEqualTo(id);
-            assertThat(r.getEventsList()).extracting(e -> e.getKv().getKey().toStringUtf8())
-                    .containsExactly("t/1", "t/2", "t/3");
+            assertThat(r.getEventsList()).as("in the transaction's order, as etcd sends them")
+                    .extracting(e -> e.getKv().getKey().toStringUtf8()).containsExactly("t/2", "t/1", "t/3");
             assertThat(r.getEventsList()).extracting(e -> e.getKv().getModRevision()).containsOnly(rev);
         }
     }
