@@ -171,6 +171,16 @@ public final class MvccStore {
      * @throws RevisionException when {@code fromRevision} is below the compacted revision
      */
     public List<Event> events(long fromRevision, int maxEvents, boolean withPrev) {
+        return events(fromRevision, maxEvents, Long.MAX_VALUE, withPrev);
+    }
+
+    /**
+     * Like {@link #events(long, int, boolean)}, and also stops once the events read hold about
+     * {@code maxBytes} of keys and values (previous versions included), so that a reader replaying
+     * history in batches bounds its memory by bytes too, not just by count: values may be large.
+     * A revision is still never split, so at least one whole revision comes back when there is one.
+     */
+    public List<Event> events(long fromRevision, int maxEvents, long maxBytes, boolean withPrev) {
         lock.readLock().lock();
         try {
             if (fromRevision < compacted) {
@@ -178,19 +188,26 @@ public final class MvccStore {
             }
             List<Event> out = new ArrayList<>();
             long[] last = {-1};
+            long[] bytes = {0};
             scan(MvccLayout.event(Math.max(fromRevision, 1), 0), new byte[] {MvccLayout.EVENTS + 1}, e -> {
                 long rev = MvccLayout.revisionOfEvent(e.key());
-                if (out.size() >= maxEvents && rev != last[0]) {
+                if ((out.size() >= maxEvents || bytes[0] >= maxBytes) && rev != last[0]) {
                     return false;
                 }
                 last[0] = rev;
-                out.add(eventAt(e.value(), rev, withPrev));
+                Event ev = eventAt(e.value(), rev, withPrev);
+                bytes[0] += sizeOf(ev.kv()) + (ev.prevKv() == null ? 0 : sizeOf(ev.prevKv()));
+                out.add(ev);
                 return true;
             });
             return out;
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    private static long sizeOf(KeyValue kv) {
+        return kv.key().length + kv.value().length;
     }
 
     private Event eventAt(byte[] key, long rev, boolean withPrev) {
