@@ -37,6 +37,7 @@ public class NodeHolder {
         Components components = new DefaultComponents(config.storage().memtableBytes(), config.storage().cacheBytes());
         node = new GoltNode(settings, components, registry).start();
         etcdApi = new EtcdApi(node);
+        dev.golt.server.etcd.watch.WatchMetrics.register(registry, etcdApi.watches());
         etcd = config.grpc().map(address -> EtcdServices.start(etcdApi, address)).orElse(null);
     }
 
@@ -44,6 +45,9 @@ public class NodeHolder {
         GoltNode n = node;
         if (etcd != null) {
             etcd.close();
+        }
+        if (etcdApi != null) {
+            etcdApi.close();
         }
         if (n != null) {
             LOG.infof("stopping node %s", n.settings().id());

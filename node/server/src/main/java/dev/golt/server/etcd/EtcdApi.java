@@ -38,7 +38,7 @@ import java.util.concurrent.CompletableFuture;
  * is one revision), reads are served from local state after a read barrier unless serializable,
  * and read-only transactions too. Responses carry etcd's header (cluster, member, revision, term).
  */
-public final class EtcdApi {
+public final class EtcdApi implements AutoCloseable {
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(EtcdApi.class);
 
@@ -53,8 +53,11 @@ public final class EtcdApi {
     private final long memberId;
     private final long clusterId;
 
+    private final dev.golt.server.etcd.watch.WatchHub watches;
+
     public EtcdApi(GoltNode node) {
         this.node = node;
+        this.watches = watchHub(node);
         this.memberId = EtcdIds.memberId(node.settings().id());
         this.clusterId = EtcdIds.memberId("cluster:" + String.join(",", node.settings().initialMembers() == null
                 ? java.util.List.of() : node.settings().initialMembers().stream().sorted().toList()));
@@ -62,6 +65,49 @@ public final class EtcdApi {
 
     public GoltNode node() {
         return node;
+    }
+
+    /** The node's watchers, fed by the applying thread. */
+    public dev.golt.server.etcd.watch.WatchHub watches() {
+        return watches;
+    }
+
+    /**
+     * Made on the thread that applies the log and registered there before it applies anything
+     * else, so the hub's starting revision and its first published revision leave no gap.
+     */
+    private static dev.golt.server.etcd.watch.WatchHub watchHub(GoltNode node) {
+        var sm = node.stateMachine();
+        java.util.concurrent.CompletableFuture<dev.golt.server.etcd.watch.WatchHub> made = new java.util.concurrent.CompletableFuture<>();
+        node.driver().execute(() -> {
+            try {
+                var hub = new dev.golt.server.etcd.watch.WatchHub(sm::mvcc);
+                sm.addListener(new dev.golt.server.node.StateMachine.Listener() {
+                    @Override
+                    public void applied(long revision, java.util.List<dev.golt.storage.mvcc.Event> events) {
+                        hub.publish(revision, events);
+                    }
+
+                    @Override
+                    public void reset() {
+                        hub.reset();
+                    }
+                });
+                made.complete(hub);
+            } catch (RuntimeException e) {
+                made.completeExceptionally(e);
+            }
+        });
+        try {
+            return made.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the node's apply thread did not start the watch hub", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        watches.close();
     }
 
     public MvccStore store() {

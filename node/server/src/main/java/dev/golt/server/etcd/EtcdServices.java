@@ -2,7 +2,12 @@ package dev.golt.server.etcd;
 
 import dev.golt.server.NodeFlags;
 import dev.golt.server.node.GoltNode;
+import dev.golt.server.etcd.concurrency.ElectionService;
+import dev.golt.server.etcd.concurrency.LockService;
+import dev.golt.server.etcd.watch.WatchService;
 import io.grpc.BindableService;
+import io.grpc.Channel;
+import java.util.function.Function;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -20,11 +25,14 @@ public final class EtcdServices {
         String host = hp.host().equals("0.0.0.0") || hp.host().isEmpty()
                 ? NodeFlags.HostPort.parse(node.settings().advertise(), "--advertise").host() : hp.host();
         String clientUrl = "http://" + host + ":" + hp.port();
-        List<BindableService> services = List.of(new KvService(api), new LeaseService(api),
-                new ClusterService(api, clientUrl), new MaintenanceService(api), new AuthService(api));
+        List<BindableService> services = List.of(new KvService(api), new WatchService(api.watches(), api::header),
+                new LeaseService(api), new ClusterService(api, clientUrl), new MaintenanceService(api), new AuthService(api));
+        // etcd builds these as clients of its own API (v3lock, v3election over v3client): so do we.
+        List<Function<Channel, BindableService>> overLoopback = List.of(LockService::new, ElectionService::new);
         ClientUrlPublisher publisher = new ClientUrlPublisher(api, List.of(clientUrl));
         try {
-            EtcdServer server = new EtcdServer(new InetSocketAddress(hp.host(), hp.port()), services, List.of(), publisher).start();
+            EtcdServer server = new EtcdServer(new InetSocketAddress(hp.host(), hp.port()), services, overLoopback,
+                    publisher).start();
             publisher.start();
             return server;
         } catch (IOException e) {

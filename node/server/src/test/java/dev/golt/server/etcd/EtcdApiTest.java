@@ -49,6 +49,7 @@ class EtcdApiTest {
 
     private TestCluster cluster;
     private final Map<String, EtcdServer> servers = new LinkedHashMap<>();
+    private final List<EtcdApi> apis = new ArrayList<>();
     private final List<ManagedChannel> channels = new ArrayList<>();
 
     @BeforeEach
@@ -56,7 +57,9 @@ class EtcdApiTest {
         cluster = TestCluster.start(3);
         cluster.awaitLeaderKnownByAll();
         for (GoltNode n : cluster.nodes()) {
-            servers.put(n.settings().id(), EtcdServices.start(new EtcdApi(n), "127.0.0.1:" + freePort()));
+            EtcdApi api = new EtcdApi(n);
+            apis.add(api);
+            servers.put(n.settings().id(), EtcdServices.start(api, "127.0.0.1:" + freePort()));
         }
     }
 
@@ -64,6 +67,7 @@ class EtcdApiTest {
     void stop() {
         channels.forEach(ManagedChannel::shutdownNow);
         servers.values().forEach(EtcdServer::close);
+        apis.forEach(EtcdApi::close);
         cluster.close();
     }
 
