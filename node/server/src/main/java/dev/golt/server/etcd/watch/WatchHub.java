@@ -50,7 +50,14 @@ import org.jboss.logging.Logger;
  * commit returned (never while holding the store's write lock: the catch-up reads the store under the
  * hub's lock). Client streams create and cancel watchers from gRPC threads, the catch-up runs on its
  * own thread; all of them change watcher state only under {@link #lock}, held briefly and never while
- * waiting for a client.
+ * waiting for a client. Between a commit and its publish the store is a revision ahead of the hub;
+ * a catch-up never hands out more than the hub's revision, leaving the rest to {@code publish}.
+ *
+ * <h2>Wiring</h2>
+ * Make the hub once the store is open ({@code new WatchHub(() -> currentStore)}); after each
+ * {@code MvccWrite.commit} that returned events, {@code publish(write.revision(), events)}; after a
+ * snapshot's store is in place (the supplier returns it), {@link #reset}; at shutdown close the
+ * {@link WatchService}, then the hub.
  */
 public final class WatchHub implements AutoCloseable {
 

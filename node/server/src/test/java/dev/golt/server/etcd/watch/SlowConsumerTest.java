@@ -59,8 +59,10 @@ class SlowConsumerTest {
             assertThat(stalled.unsyncedWatchers()).as("the watcher fell behind instead of buffering").isEqualTo(1);
             assertThat(peak).as("the send queue never went over its bound").isLessThanOrEqualTo(QUEUE_BYTES);
             assertThat(maxQueued).isLessThanOrEqualTo(QUEUE_BYTES);
+            // Had publish waited for the client, it would have waited for the whole write phase: the
+            // client reads nothing until it is over. The bound is loose for a loaded, niced machine.
             assertThat(f.maxPublishNanos).as("publish never waited for the client")
-                    .isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
+                    .isLessThan(TimeUnit.SECONDS.toNanos(2));
 
             t0 = System.nanoTime();
             c.request(Integer.MAX_VALUE);
