@@ -56,7 +56,7 @@ class TxnModelTest {
             g.grantLease(LEASE, 60);
             g.commit(1);
             TreeMap<String, Kv> model = new TreeMap<>();
-            long revision = 0;
+            long revision = 1; // etcd's first revision
             for (int step = 0; step < 300; step++) {
                 TxnRequest txn = randomTxn(rnd, 0);
                 // The reference: evaluate on a copy; duplicate writes refuse the whole transaction.

@@ -38,11 +38,13 @@ public final class MvccStore {
             dev.golt.storage.WriteBatch format = new dev.golt.storage.WriteBatch().put(MvccLayout.FORMAT, new byte[] {1});
             kv.apply(format, kv.appliedIndex());
         }
-        this.revision = MvccLayout.u64(kv.get(MvccLayout.REVISION));
+        // etcd's store starts at revision 1 (its first write is 2); clients such as kube-apiserver
+        // refuse a resource version of 0.
+        this.revision = Math.max(1, MvccLayout.u64(kv.get(MvccLayout.REVISION)));
         this.compacted = MvccLayout.u64(kv.get(MvccLayout.COMPACTED));
     }
 
-    /** The revision of the last change (0 before the first). */
+    /** The revision of the last change (1 before the first, as in etcd). */
     public long revision() {
         return revision;
     }

@@ -34,7 +34,8 @@ class MvccStoreModelTest {
 
     /** The reference: the state after each revision, the events of each, the leases. */
     static final class Model {
-        final List<TreeMap<String, KeyValue>> states = new ArrayList<>(List.of(new TreeMap<>()));
+        /** By revision; the store starts at revision 1, as etcd's does. */
+        final List<TreeMap<String, KeyValue>> states = new ArrayList<>(List.of(new TreeMap<>(), new TreeMap<>()));
         final Map<Long, List<Event>> events = new HashMap<>();
         final Map<Long, Long> leases = new HashMap<>();
         long compacted;
@@ -189,8 +190,8 @@ class MvccStoreModelTest {
             MvccWrite w2 = store.write();
             w2.put(bytes("a"), bytes("2"), 0);
             w2.commit(2);
-            assertThat(store.events(1, 2, false)).hasSize(3);
-            assertThat(store.events(2, 2, false)).hasSize(1);
+            assertThat(store.events(2, 2, false)).hasSize(3);
+            assertThat(store.events(3, 2, false)).hasSize(1);
         }
     }
 

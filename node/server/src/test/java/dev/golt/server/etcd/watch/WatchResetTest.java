@@ -63,7 +63,7 @@ class WatchResetTest {
 
     @Test
     void afterTheStoreIsReplacedEachWatcherCatchesUpFromTheNewHistoryWithoutGapOrRepeat() {
-        for (int i = 1; i <= 100; i++) {
+        for (int i = 2; i <= 100; i++) { // the store starts at revision 1: write i is revision i
             both("k" + (i % 5), "v" + i);
         }
         try (WatchClient c = f.client()) {
@@ -103,7 +103,7 @@ class WatchResetTest {
 
     @Test
     void afterTheStoreIsReplacedWatchersBelowItsCompactedRevisionAreCanceledWithIt() {
-        for (int i = 1; i <= 100; i++) {
+        for (int i = 2; i <= 100; i++) { // the store starts at revision 1: write i is revision i
             both("k" + (i % 5), "v" + i);
         }
         try (WatchClient c = f.client()) {
