@@ -64,6 +64,12 @@ public class NodeHolder {
         return a;
     }
 
+    /** An in-process channel to this node's etcd gRPC services, or null without {@code --grpc}. */
+    public io.grpc.Channel etcdLoopback() {
+        EtcdServer s = etcd;
+        return s == null ? null : s.loopback();
+    }
+
     public GoltNode node() {
         GoltNode n = node;
         if (n == null) {

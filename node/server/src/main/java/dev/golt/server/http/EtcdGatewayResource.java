@@ -13,6 +13,11 @@ import dev.golt.etcd.api.LeaseTimeToLiveRequest;
 import dev.golt.etcd.api.PutRequest;
 import dev.golt.etcd.api.RangeRequest;
 import dev.golt.etcd.api.TxnRequest;
+import dev.golt.etcd.api.WatchGrpc;
+import dev.golt.etcd.api.WatchRequest;
+import dev.golt.etcd.api.WatchResponse;
+import io.smallrye.mutiny.Multi;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 import dev.golt.server.NodeHolder;
 import dev.golt.server.etcd.EtcdApi;
 import jakarta.ws.rs.Consumes;
@@ -110,6 +115,57 @@ public class EtcdGatewayResource {
         return call(body, dev.golt.etcd.api.LeaseLeasesRequest.getDefaultInstance(), r -> api().leases());
     }
 
+    /**
+     * grpc-gateway's watch: the body is a WatchRequest (its create_request), the answer a stream of
+     * {@code {"result": WatchResponse}} objects, one per line, until the client goes away. It runs on
+     * the node's own Watch service through the in-process channel, so it needs {@code --grpc}.
+     */
+    @POST
+    @Path("watch")
+    @Produces("application/x-ndjson")
+    @RestStreamElementType(MediaType.TEXT_PLAIN)
+    public Multi<String> watch(byte[] body) {
+        io.grpc.Channel loopback = holder.etcdLoopback();
+        if (loopback == null) {
+            return Multi.createFrom().item(errorJson(io.grpc.Status.UNIMPLEMENTED
+                    .withDescription("golt: /v3/watch needs the node's etcd API: start it with --grpc")));
+        }
+        WatchRequest.Builder request = WatchRequest.newBuilder();
+        try {
+            String json = new String(body, StandardCharsets.UTF_8);
+            PARSER.merge(json.isBlank() ? "{}" : json, request);
+        } catch (InvalidProtocolBufferException e) {
+            return Multi.createFrom().item(errorJson(io.grpc.Status.INVALID_ARGUMENT.withDescription(e.getMessage())));
+        }
+        return Multi.createFrom().emitter(em -> {
+            var call = (io.grpc.stub.ClientCallStreamObserver<WatchRequest>) WatchGrpc.newStub(loopback)
+                    .watch(new io.grpc.stub.StreamObserver<WatchResponse>() {
+                        @Override
+                        public void onNext(WatchResponse r) {
+                            try {
+                                em.emit("{\"result\":" + PRINTER.print(r) + "}");
+                            } catch (InvalidProtocolBufferException e) {
+                                em.fail(e);
+                            }
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            em.emit(errorJson(io.grpc.Status.fromThrowable(t)));
+                            em.complete();
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            em.complete();
+                        }
+                    });
+            // Not half-closed: the service ends a stream whose client half-closes.
+            call.onNext(request.build());
+            em.onTermination(() -> call.cancel("the HTTP client went away", null));
+        });
+    }
+
     private EtcdApi api() {
         return holder.etcd();
     }
@@ -148,8 +204,12 @@ public class EtcdGatewayResource {
         }, KvResource.callerContext());
     }
 
-    private static Response error(io.grpc.Status s) {
+    private static String errorJson(io.grpc.Status s) {
         String message = s.getDescription() == null ? s.getCode().name() : s.getDescription();
+        return "{\"error\":" + quote(message) + ",\"code\":" + s.getCode().value() + ",\"message\":" + quote(message) + "}";
+    }
+
+    private static Response error(io.grpc.Status s) {
         int http = switch (s.getCode()) {
             case INVALID_ARGUMENT, OUT_OF_RANGE, FAILED_PRECONDITION -> 400;
             case NOT_FOUND -> 404;
@@ -158,8 +218,7 @@ public class EtcdGatewayResource {
             case UNIMPLEMENTED -> 501;
             default -> 500;
         };
-        String json = "{\"error\":" + quote(message) + ",\"code\":" + s.getCode().value() + ",\"message\":" + quote(message) + "}";
-        return Response.status(http).type(MediaType.APPLICATION_JSON).entity(json).build();
+        return Response.status(http).type(MediaType.APPLICATION_JSON).entity(errorJson(s)).build();
     }
 
     private static String quote(String s) {
