@@ -13,6 +13,10 @@ public final class ExitCodes {
     public static final int OUTCOME_UNKNOWN = 4;
     /** Any other server error or unexpected answer. */
     public static final int SERVER_ERROR = 5;
+    /** The lock or leadership was lost while held: its lease expired or was revoked, or its key deleted. */
+    public static final int LOST = 6;
+    /** {@code lock -- COMMAND}: the command could not be started (as a shell reports it). */
+    public static final int COMMAND_NOT_STARTED = 127;
 
     private ExitCodes() {}
 }

@@ -27,20 +27,28 @@ import org.assertj.core.api.ThrowingConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ElectionServiceTest {
 
     static EtcdFixture f;
 
+    /** True where the same sentences are checked against etcd's own service. */
+    boolean etcdsOwnServices() {
+        return false;
+    }
+
     @BeforeAll
-    static void start() throws Exception {
-        f = new EtcdFixture(false);
+    void start() throws Exception {
+        f = new EtcdFixture(etcdsOwnServices());
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    void stop() throws Exception {
         if (f != null) {
             f.close();
+            f = null;
         }
     }
 

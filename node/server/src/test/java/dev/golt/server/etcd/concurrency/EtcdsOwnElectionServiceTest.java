@@ -3,13 +3,11 @@
 // is left out here.
 package dev.golt.server.etcd.concurrency;
 
-import org.junit.jupiter.api.BeforeAll;
-
 class EtcdsOwnElectionServiceTest extends ElectionServiceTest {
 
-    @BeforeAll
-    static void start() throws Exception {
-        f = new EtcdFixture(true);
+    @Override
+    boolean etcdsOwnServices() {
+        return true;
     }
 
     /** etcd answers such a campaign with a leader key its lease has already lost; Golt says "election: not leader". */

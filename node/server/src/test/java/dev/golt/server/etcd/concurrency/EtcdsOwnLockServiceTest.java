@@ -4,14 +4,13 @@ package dev.golt.server.etcd.concurrency;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class EtcdsOwnLockServiceTest extends LockServiceTest {
 
-    @BeforeAll
-    static void start() throws Exception {
-        f = new EtcdFixture(true);
+    @Override
+    boolean etcdsOwnServices() {
+        return true;
     }
 
     /**

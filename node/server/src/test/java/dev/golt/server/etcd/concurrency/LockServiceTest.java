@@ -23,20 +23,28 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LockServiceTest {
 
     static EtcdFixture f;
 
+    /** True where the same sentences are checked against etcd's own service. */
+    boolean etcdsOwnServices() {
+        return false;
+    }
+
     @BeforeAll
-    static void start() throws Exception {
-        f = new EtcdFixture(false);
+    void start() throws Exception {
+        f = new EtcdFixture(etcdsOwnServices());
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    void stop() throws Exception {
         if (f != null) {
             f.close();
+            f = null;
         }
     }
 
