@@ -123,19 +123,19 @@ public class EtcdGatewayResource {
     @POST
     @Path("watch")
     @Produces("application/x-ndjson")
-    @RestStreamElementType(MediaType.TEXT_PLAIN)
-    public Multi<String> watch(byte[] body) {
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<com.fasterxml.jackson.databind.JsonNode> watch(byte[] body) {
         io.grpc.Channel loopback = holder.etcdLoopback();
         if (loopback == null) {
-            return Multi.createFrom().item(errorJson(io.grpc.Status.UNIMPLEMENTED
-                    .withDescription("golt: /v3/watch needs the node's etcd API: start it with --grpc")));
+            return Multi.createFrom().item(json(errorJson(io.grpc.Status.UNIMPLEMENTED
+                    .withDescription("golt: /v3/watch needs the node's etcd API: start it with --grpc"))));
         }
         WatchRequest.Builder request = WatchRequest.newBuilder();
         try {
             String json = new String(body, StandardCharsets.UTF_8);
             PARSER.merge(json.isBlank() ? "{}" : json, request);
         } catch (InvalidProtocolBufferException e) {
-            return Multi.createFrom().item(errorJson(io.grpc.Status.INVALID_ARGUMENT.withDescription(e.getMessage())));
+            return Multi.createFrom().item(json(errorJson(io.grpc.Status.INVALID_ARGUMENT.withDescription(e.getMessage()))));
         }
         return Multi.createFrom().emitter(em -> {
             var call = (io.grpc.stub.ClientCallStreamObserver<WatchRequest>) WatchGrpc.newStub(loopback)
@@ -143,7 +143,7 @@ public class EtcdGatewayResource {
                         @Override
                         public void onNext(WatchResponse r) {
                             try {
-                                em.emit("{\"result\":" + PRINTER.print(r) + "}");
+                                em.emit(json("{\"result\":" + PRINTER.print(r) + "}"));
                             } catch (InvalidProtocolBufferException e) {
                                 em.fail(e);
                             }
@@ -151,7 +151,7 @@ public class EtcdGatewayResource {
 
                         @Override
                         public void onError(Throwable t) {
-                            em.emit(errorJson(io.grpc.Status.fromThrowable(t)));
+                            em.emit(json(errorJson(io.grpc.Status.fromThrowable(t))));
                             em.complete();
                         }
 
@@ -202,6 +202,17 @@ public class EtcdGatewayResource {
                 return error(io.grpc.Status.INTERNAL.withDescription(ex.getMessage()));
             }
         }, KvResource.callerContext());
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** A stream element: Quarkus writes each as one JSON line (a String would be quoted). */
+    private static com.fasterxml.jackson.databind.JsonNode json(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String errorJson(io.grpc.Status s) {

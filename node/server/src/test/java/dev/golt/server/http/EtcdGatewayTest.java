@@ -53,27 +53,27 @@ class EtcdGatewayTest {
 
     @Test
     void putRangeTxnAndDeleteSpeakEtcdsJson() throws Exception {
-        JsonNode put = post("/v3/kv/put", "{\"key\":\"" + b64("gw/a") + "\",\"value\":\"" + b64("1") + "\"}");
+        JsonNode put = post("/v3/kv/put", "{\"key\":\"" + b64("gwkv/a") + "\",\"value\":\"" + b64("1") + "\"}");
         long rev = Long.parseLong(put.path("header").path("revision").asText());
         assertThat(rev).isGreaterThan(1);
         assertThat(put.path("header").path("revision").isTextual()).as("int64 as a string").isTrue();
 
-        JsonNode range = post("/v3/kv/range", "{\"key\":\"" + b64("gw/") + "\",\"range_end\":\"" + b64("gw0") + "\"}");
+        JsonNode range = post("/v3/kv/range", "{\"key\":\"" + b64("gwkv/") + "\",\"range_end\":\"" + b64("gwkv0") + "\"}");
         assertThat(range.path("count").asText()).isEqualTo("1");
         assertThat(range.path("kvs").get(0).path("value").asText()).isEqualTo(b64("1"));
         assertThat(range.path("kvs").get(0).path("mod_revision").asText()).isEqualTo(Long.toString(rev));
 
-        JsonNode txn = post("/v3/kv/txn", "{\"compare\":[{\"key\":\"" + b64("gw/a") + "\",\"target\":\"VALUE\","
+        JsonNode txn = post("/v3/kv/txn", "{\"compare\":[{\"key\":\"" + b64("gwkv/a") + "\",\"target\":\"VALUE\","
                 + "\"result\":\"EQUAL\",\"value\":\"" + b64("1") + "\"}],\"success\":[{\"request_put\":{\"key\":\""
-                + b64("gw/a") + "\",\"value\":\"" + b64("2") + "\"}}]}");
+                + b64("gwkv/a") + "\",\"value\":\"" + b64("2") + "\"}}]}");
         assertThat(txn.path("succeeded").asBoolean()).isTrue();
 
-        JsonNode del = post("/v3/kv/deleterange", "{\"key\":\"" + b64("gw/a") + "\",\"prev_kv\":true}");
+        JsonNode del = post("/v3/kv/deleterange", "{\"key\":\"" + b64("gwkv/a") + "\",\"prev_kv\":true}");
         assertThat(del.path("deleted").asText()).isEqualTo("1");
         assertThat(del.path("prev_kvs").get(0).path("value").asText()).isEqualTo(b64("2"));
 
         NodeHttp.Reply compacted = HTTP.send(base.toString(), "POST", "/v3/kv/range",
-                "{\"key\":\"" + b64("gw/a") + "\",\"revision\":\"999999\"}");
+                "{\"key\":\"" + b64("gwkv/a") + "\",\"revision\":\"999999\"}");
         assertThat(compacted.status()).isEqualTo(400);
         assertThat(compacted.body().path("error").asText()).isEqualTo("etcdserver: mvcc: required revision is a future revision");
         assertThat(compacted.body().path("code").asInt()).isEqualTo(11);
@@ -98,8 +98,9 @@ class EtcdGatewayTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"create_request\":{\"key\":\"" + b64("gw/w") + "\"}}")).build();
         HttpResponse<java.io.InputStream> r = client.send(watch, HttpResponse.BodyHandlers.ofInputStream());
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-            JsonNode created = JSON.readTree(lines.readLine());
-            assertThat(created.path("result").path("created").asBoolean()).isTrue();
+            String first = lines.readLine();
+            JsonNode created = JSON.readTree(first);
+            assertThat(created.path("result").path("created").asBoolean()).as("first line %s", first).isTrue();
             post("/v3/kv/put", "{\"key\":\"" + b64("gw/w") + "\",\"value\":\"" + b64("hello") + "\"}");
             JsonNode event = JSON.readTree(lines.readLine());
             assertThat(event.path("result").path("events").get(0).path("kv").path("value").asText()).isEqualTo(b64("hello"));

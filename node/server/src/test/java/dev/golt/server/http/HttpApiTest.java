@@ -41,6 +41,12 @@ class HttpApiTest {
             assertThat(System.nanoTime()).as("single node elects itself").isLessThan(deadline);
             Thread.sleep(50);
         }
+        // The node publishes its etcd client URL through the log once at start: let that be done
+        // before a test counts log entries.
+        while (!holder.etcd().store().memberClientUrls().containsKey(holder.node().settings().id())) {
+            assertThat(System.nanoTime()).as("client URLs published").isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     @Test
