@@ -24,6 +24,12 @@ public interface ClusterUnderTest extends AutoCloseable {
     /** kill -9 of all members, all started again on their data: how long until they serve (see LocalCluster). */
     LocalCluster.Recovery killAllAndRestart(java.time.Duration timeout);
 
+    /**
+     * Member id to the member's etcd v3 gRPC address, {@code host:port} (etcd: its client port;
+     * Golt: {@code --grpc}); empty for a Golt cluster started without {@code --grpc}.
+     */
+    Map<String, String> grpcEndpoints();
+
     /** Member id to server process id, for CPU and memory accounting. */
     Map<String, Long> pids();
 

@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Three etcd members from Debian's {@code etcd-server} package, on loopback, with etcd's defaults
- * (fsync of the WAL on every commit batch). Clients use the v3 JSON gateway on the client port.
+ * Three etcd members, on loopback, with etcd's defaults (fsync of the WAL on every commit batch):
+ * Debian's {@code etcd-server} package on PATH (bookworm's 3.4), or a given binary (the etcd-API
+ * benchmark passes trixie's 3.5 from {@code compat/fetch-etcd.sh}). Clients use the v3 JSON gateway
+ * on the client port; the same port serves the v3 gRPC API ({@link #grpcEndpoints()}).
  */
 public final class EtcdCluster extends LocalCluster {
 
@@ -23,6 +25,20 @@ public final class EtcdCluster extends LocalCluster {
     public EtcdCluster(ProcessSupervisor supervisor, boolean installIfMissing) {
         super(supervisor, "etcd");
         this.etcdBinary = locateOrInstall(installIfMissing);
+    }
+
+    /** Members run {@code etcdBinary} (any etcd 3.4 or 3.5 server binary). */
+    public EtcdCluster(ProcessSupervisor supervisor, java.nio.file.Path etcdBinary) {
+        super(supervisor, "etcd");
+        if (!java.nio.file.Files.isExecutable(etcdBinary)) {
+            throw new IllegalStateException("no etcd binary at " + etcdBinary);
+        }
+        this.etcdBinary = etcdBinary.toAbsolutePath().toString();
+    }
+
+    /** The binary the members run. */
+    public String binary() {
+        return etcdBinary;
     }
 
     @Override
@@ -51,6 +67,7 @@ public final class EtcdCluster extends LocalCluster {
             names.add(name);
             peerPorts.add(peer);
             endpoints.add(new Endpoint(name, "127.0.0.1", freePort()));
+            grpcEndpoints.put(name, "127.0.0.1:" + endpoints.getLast().port());
             initialCluster.append(i > 1 ? "," : "").append(name).append("=http://127.0.0.1:").append(peer);
         }
         for (int i = 0; i < MEMBERS; i++) {

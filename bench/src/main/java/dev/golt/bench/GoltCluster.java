@@ -11,19 +11,27 @@ import java.util.Optional;
 
 /**
  * Three Golt nodes started the way a user starts one outside Kubernetes: {@code bin/golt-node --id ..
- * --address .. --http .. --peers .. --data ..}, with that launcher's default JVM settings unless
- * {@code GOLT_JVM_OPTS} replaces them.
+ * --address .. --http .. [--grpc ..] --peers .. --data ..}, with that launcher's default JVM settings
+ * unless {@code GOLT_JVM_OPTS} replaces them. With {@code grpc}, each node also serves etcd's v3 gRPC
+ * API on a port of its own ({@link #grpcEndpoints()}).
  */
 public final class GoltCluster extends LocalCluster {
 
     private final Path jar;
     private final Path repoRoot;
     private final KvApi api = new GoltApi();
+    private final boolean grpc;
 
     public GoltCluster(ProcessSupervisor supervisor, Path repoRoot) {
+        this(supervisor, repoRoot, false);
+    }
+
+    /** @param grpc start every node with {@code --grpc} on a free loopback port */
+    public GoltCluster(ProcessSupervisor supervisor, Path repoRoot, boolean grpc) {
         super(supervisor, "golt");
         this.repoRoot = repoRoot;
         this.jar = nodeJar(repoRoot);
+        this.grpc = grpc;
     }
 
     /** The node's runnable jar, built by {@code ./mvnw -pl node/server -am package}. */
@@ -62,6 +70,9 @@ public final class GoltCluster extends LocalCluster {
         for (int i = 1; i <= MEMBERS; i++) {
             raftPorts.add(freePort());
             endpoints.add(new Endpoint("n" + i, "127.0.0.1", freePort()));
+            if (grpc) {
+                grpcEndpoints.put("n" + i, "127.0.0.1:" + freePort());
+            }
         }
         String launcher = repoRoot.resolve("bin/golt-node").toAbsolutePath().normalize().toString();
         Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"), "GOLT_NODE_JAR", jar.toString());
@@ -79,6 +90,9 @@ public final class GoltCluster extends LocalCluster {
                     "--http", "127.0.0.1:" + endpoints.get(i).port(),
                     "--peers", String.join(",", peers),
                     "--data", workDir.resolve(id).toString()));
+            if (grpc) {
+                cmd.addAll(List.of("--grpc", grpcEndpoints.get(id)));
+            }
             launch(id, cmd, env);
         }
         for (Endpoint e : endpoints) {
@@ -87,6 +101,7 @@ public final class GoltCluster extends LocalCluster {
                     .map(r -> true));
         }
         await("a golt leader", Duration.ofSeconds(30), this::findLeader);
+        awaitGrpcListening(Duration.ofSeconds(30));
     }
 
     /** What replaces the launcher's JVM defaults ({@code GOLT_JVM_OPTS}, e.g. to try heap or GC settings), or empty. */

@@ -29,6 +29,8 @@ abstract class LocalCluster implements ClusterUnderTest {
     protected final Path workDir;
     protected final Map<String, Process> processes = new LinkedHashMap<>();
     protected final List<Endpoint> endpoints = new ArrayList<>();
+    /** Member id to its etcd v3 gRPC {@code host:port}, filled by {@link #start()} where the system serves one. */
+    protected final Map<String, String> grpcEndpoints = new LinkedHashMap<>();
     private final Map<String, Launch> launches = new LinkedHashMap<>();
 
     private record Launch(List<String> command, Map<String, String> env) {
@@ -100,6 +102,26 @@ abstract class LocalCluster implements ClusterUnderTest {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(r.body().getBytes()));
         }
         return send(b, Duration.ofMillis(500)).map(resp -> resp.statusCode() / 100 == 2).orElse(false);
+    }
+
+    @Override
+    public Map<String, String> grpcEndpoints() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(grpcEndpoints));
+    }
+
+    /** Waits until something accepts TCP connections on every member's gRPC address. */
+    protected void awaitGrpcListening(Duration timeout) {
+        grpcEndpoints.forEach((member, hostPort) -> await(system() + " " + member + " listening on " + hostPort + " (gRPC)",
+                timeout, () -> {
+                    int colon = hostPort.lastIndexOf(':');
+                    try (java.net.Socket s = new java.net.Socket()) {
+                        s.connect(new java.net.InetSocketAddress(hostPort.substring(0, colon),
+                                Integer.parseInt(hostPort.substring(colon + 1))), 500);
+                        return Optional.of(true);
+                    } catch (IOException e) {
+                        return Optional.empty();
+                    }
+                }));
     }
 
     @Override

@@ -58,6 +58,21 @@ public final class ProcessSupervisor implements AutoCloseable {
         }
     }
 
+    /** Starts a process (a load tool) with stdout and stderr in files of their own. */
+    public synchronized Process start(List<String> command, Path stdout, Path stderr) {
+        try {
+            Process p = new ProcessBuilder(command)
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            processes.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command.get(0), e);
+        }
+    }
+
     /** Stops the given processes (all at once, each by its PID) and forgets them. */
     public synchronized void stop(List<Process> group) {
         for (Process p : group) {

@@ -181,7 +181,7 @@ public final class Report {
         return Double.isNaN(v) ? null : Math.round(v * 1000) / 1000.0;
     }
 
-    private static JsonObject machine() {
+    static JsonObject machine() {
         return new JsonObject()
                 .put("cores", Runtime.getRuntime().availableProcessors())
                 .put("cpu", firstMatching(Path.of("/proc/cpuinfo"), "model name").orElse("?"))
