@@ -27,6 +27,8 @@ public final class EtcdServer implements AutoCloseable {
     private final Server inProcess;
     private final ManagedChannel loopback;
     private final AutoCloseable[] companions;
+    private final io.netty.channel.EventLoopGroup bossGroup;
+    private final io.netty.channel.EventLoopGroup workerGroup;
 
     /**
      * @param services     the services clients reach
@@ -41,7 +43,13 @@ public final class EtcdServer implements AutoCloseable {
         services.forEach(local::addService);
         this.inProcess = local.build();
         this.loopback = InProcessChannelBuilder.forName(name).build();
+        // Its own event loops: client traffic must not queue behind (or in front of) the Raft
+        // messages on the peer transport's shared ones.
+        this.bossGroup = new io.netty.channel.nio.NioEventLoopGroup(1);
+        this.workerGroup = new io.netty.channel.nio.NioEventLoopGroup(2);
         NettyServerBuilder b = NettyServerBuilder.forAddress(address)
+                .bossEventLoopGroup(bossGroup).workerEventLoopGroup(workerGroup)
+                .channelType(io.netty.channel.socket.nio.NioServerSocketChannel.class)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 // etcd's keepalive enforcement: clients may ping every 5 s, also without calls.
                 .permitKeepAliveTime(5, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
@@ -82,5 +90,7 @@ public final class EtcdServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 }

@@ -35,6 +35,12 @@ public record KeyRange(byte[] from, byte[] to) {
         return new KeyRange(prefix, null);
     }
 
+    /** Exactly one key: {@code [k, k\0)}. */
+    public boolean isSingle() {
+        return to != null && to.length == from.length + 1 && to[from.length] == 0
+                && Arrays.equals(from, 0, from.length, to, 0, from.length);
+    }
+
     public boolean contains(byte[] key) {
         return Arrays.compareUnsigned(key, from) >= 0 && (to == null || Arrays.compareUnsigned(key, to) < 0);
     }

@@ -115,6 +115,12 @@ public final class MvccStore {
     }
 
     private RangeResult rangeCurrent(KeyRange range, long limit, boolean keysOnly) {
+        if (range.isSingle()) {
+            // The common case, and a point lookup (bloom filters) instead of a merged scan of every table.
+            KeyValue v = get(range.from());
+            return v == null ? new RangeResult(List.of(), 0, false)
+                    : new RangeResult(List.of(keysOnly ? v.withoutValue() : v), 1, false);
+        }
         List<KeyValue> out = new ArrayList<>();
         long[] count = {0};
         if (!range.isEmpty()) {
