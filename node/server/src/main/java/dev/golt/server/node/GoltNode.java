@@ -141,23 +141,21 @@ public final class GoltNode implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on " + settings.bindAddress(), e);
         }
         driver.start();
-        leaderTasks.scheduleWithFixedDelay(() -> {
-            try {
-                lessor.tick();
-            } catch (RuntimeException e) {
-                LOG.warn("lease expiry check failed", e);
-            }
-        }, 100, 100, TimeUnit.MILLISECONDS);
-        leaderTasks.scheduleWithFixedDelay(() -> {
-            try {
-                compactor.tick();
-            } catch (RuntimeException e) {
-                LOG.warn("auto-compaction check failed", e);
-            }
-        }, 1, 1, TimeUnit.SECONDS);
+        every(100, "lease expiry check", lessor::tick);
+        every(1000, "auto-compaction check", compactor::tick);
         LOG.infof("node %s: raft on %s, data in %s, applied index %d", settings.id(), settings.bindAddress(),
                 settings.dataDir(), sm.appliedIndex());
         return this;
+    }
+
+    private void every(long millis, String what, Runnable task) {
+        leaderTasks.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn(what + " failed", e);
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     private boolean isFresh() {
