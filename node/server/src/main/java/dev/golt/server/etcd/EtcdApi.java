@@ -26,11 +26,17 @@ import dev.golt.proto.LeaseGrant;
 import dev.golt.proto.LeaseRevoke;
 import dev.golt.server.node.ApplyResult;
 import dev.golt.server.node.GoltNode;
-import dev.golt.server.node.NodeException;
 import dev.golt.server.node.RequestDeadline;
 import dev.golt.storage.mvcc.MvccStore;
+import com.google.protobuf.ByteString;
+import dev.golt.server.etcd.watch.WatchHub;
+import dev.golt.server.node.StateMachine;
+import dev.golt.storage.mvcc.Event;
+import io.grpc.Status;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The etcd v3 KV and Lease operations over a node, shared by the gRPC services and the JSON
@@ -39,8 +45,6 @@ import java.util.concurrent.CompletableFuture;
  * and read-only transactions too. Responses carry etcd's header (cluster, member, revision, term).
  */
 public final class EtcdApi implements AutoCloseable {
-
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(EtcdApi.class);
 
     /** etcd's --max-txn-ops default. */
     static final int MAX_TXN_OPS = 128;
@@ -53,14 +57,14 @@ public final class EtcdApi implements AutoCloseable {
     private final long memberId;
     private final long clusterId;
 
-    private final dev.golt.server.etcd.watch.WatchHub watches;
+    private final WatchHub watches;
 
     public EtcdApi(GoltNode node) {
         this.node = node;
         this.watches = watchHub(node);
         this.memberId = EtcdIds.memberId(node.settings().id());
         this.clusterId = EtcdIds.memberId("cluster:" + String.join(",", node.settings().initialMembers() == null
-                ? java.util.List.of() : node.settings().initialMembers().stream().sorted().toList()));
+                ? List.of() : node.settings().initialMembers().stream().sorted().toList()));
     }
 
     public GoltNode node() {
@@ -68,7 +72,7 @@ public final class EtcdApi implements AutoCloseable {
     }
 
     /** The node's watchers, fed by the applying thread. */
-    public dev.golt.server.etcd.watch.WatchHub watches() {
+    public WatchHub watches() {
         return watches;
     }
 
@@ -76,15 +80,15 @@ public final class EtcdApi implements AutoCloseable {
      * Made on the thread that applies the log and registered there before it applies anything
      * else, so the hub's starting revision and its first published revision leave no gap.
      */
-    private static dev.golt.server.etcd.watch.WatchHub watchHub(GoltNode node) {
+    private static WatchHub watchHub(GoltNode node) {
         var sm = node.stateMachine();
-        java.util.concurrent.CompletableFuture<dev.golt.server.etcd.watch.WatchHub> made = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<WatchHub> made = new CompletableFuture<>();
         node.driver().execute(() -> {
             try {
-                var hub = new dev.golt.server.etcd.watch.WatchHub(sm::mvcc);
-                sm.addListener(new dev.golt.server.node.StateMachine.Listener() {
+                var hub = new WatchHub(sm::mvcc);
+                sm.addListener(new StateMachine.Listener() {
                     @Override
-                    public void applied(long revision, java.util.List<dev.golt.storage.mvcc.Event> events) {
+                    public void applied(long revision, List<Event> events) {
                         hub.publish(revision, events);
                     }
 
@@ -99,7 +103,7 @@ public final class EtcdApi implements AutoCloseable {
             }
         });
         try {
-            return made.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            return made.get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("the node's apply thread did not start the watch hub", e);
         }
@@ -179,7 +183,7 @@ public final class EtcdApi implements AutoCloseable {
 
     public CompletableFuture<LeaseGrantResponse> leaseGrant(LeaseGrantRequest g) {
         if (g.getTTL() > MAX_TTL_SECONDS) {
-            throw new EtcdError(io.grpc.Status.Code.OUT_OF_RANGE, "etcdserver: too large lease TTL");
+            throw new EtcdError(Status.Code.OUT_OF_RANGE, "etcdserver: too large lease TTL");
         }
         long id = g.getID() != 0 ? g.getID() : (random.nextLong() >>> 1) | 1;
         long ttl = Math.max(g.getTTL(), minTtl());
@@ -202,7 +206,7 @@ public final class EtcdApi implements AutoCloseable {
             LeaseTimeToLiveResponse.Builder b = LeaseTimeToLiveResponse.newBuilder().setHeader(header())
                     .setID(r.getID()).setTTL(t.remaining()).setGrantedTTL(Math.max(t.granted(), 0));
             if (t.remaining() >= 0 && r.getKeys()) {
-                store().leaseKeys(r.getID()).forEach(k -> b.addKeys(com.google.protobuf.ByteString.copyFrom(k)));
+                store().leaseKeys(r.getID()).forEach(k -> b.addKeys(ByteString.copyFrom(k)));
             }
             return b.build();
         });
@@ -237,7 +241,7 @@ public final class EtcdApi implements AutoCloseable {
     }
 
     private void checkPut(PutRequest p) {
-        EtcdKv.range(p.getKey(), com.google.protobuf.ByteString.EMPTY);
+        EtcdKv.range(p.getKey(), ByteString.EMPTY);
         if (p.getKey().size() > node.settings().maxKeyBytes() || p.getValue().size() > node.settings().maxValueBytes()) {
             throw EtcdError.invalid(EtcdError.REQUEST_TOO_LARGE);
         }
@@ -248,7 +252,7 @@ public final class EtcdApi implements AutoCloseable {
             throw EtcdError.invalid(EtcdError.TOO_MANY_OPS);
         }
         t.getCompareList().forEach(c -> EtcdKv.range(c.getKey(), c.getRangeEnd()));
-        for (var ops : java.util.List.of(t.getSuccessList(), t.getFailureList())) {
+        for (var ops : List.of(t.getSuccessList(), t.getFailureList())) {
             for (RequestOp op : ops) {
                 switch (op.getRequestCase()) {
                     case REQUEST_PUT -> checkPut(op.getRequestPut());
@@ -263,7 +267,7 @@ public final class EtcdApi implements AutoCloseable {
     }
 
     private static boolean readOnly(TxnRequest t) {
-        for (var ops : java.util.List.of(t.getSuccessList(), t.getFailureList())) {
+        for (var ops : List.of(t.getSuccessList(), t.getFailureList())) {
             for (RequestOp op : ops) {
                 if (op.hasRequestPut() || op.hasRequestDeleteRange()
                         || (op.hasRequestTxn() && !readOnly(op.getRequestTxn()))) {
@@ -272,31 +276,5 @@ public final class EtcdApi implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    /** etcd's gRPC status for a failure of this API (see {@link EtcdError}). */
-    public static io.grpc.StatusRuntimeException status(Throwable failure) {
-        Throwable t = GoltNode.unwrap(failure);
-        if (t instanceof EtcdError e) {
-            return e.toStatus();
-        }
-        if (t instanceof NodeException n) {
-            return switch (n.kind()) {
-                case UNAVAILABLE -> io.grpc.Status.UNAVAILABLE.withDescription(
-                        n.getMessage().contains("leader") ? EtcdError.NO_LEADER : n.getMessage()).asRuntimeException();
-                case TIMEOUT -> {
-                    // Clients recognise etcd's exact message; ours says why.
-                    LOG.debugf("answering %s for: %s", EtcdError.TIMEOUT, n.getMessage());
-                    yield io.grpc.Status.UNAVAILABLE.withDescription(EtcdError.TIMEOUT).asRuntimeException();
-                }
-                case UNKNOWN_MEMBER -> io.grpc.Status.NOT_FOUND.withDescription(EtcdError.MEMBER_NOT_FOUND).asRuntimeException();
-                case NOT_FOUND -> io.grpc.Status.NOT_FOUND.withDescription(n.getMessage()).asRuntimeException();
-                case INVALID -> io.grpc.Status.INVALID_ARGUMENT.withDescription(n.getMessage()).asRuntimeException();
-            };
-        }
-        if (t instanceof io.grpc.StatusRuntimeException s) {
-            return s;
-        }
-        return io.grpc.Status.INTERNAL.withDescription(String.valueOf(t.getMessage())).withCause(t).asRuntimeException();
     }
 }

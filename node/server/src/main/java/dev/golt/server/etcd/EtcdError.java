@@ -1,7 +1,10 @@
 package dev.golt.server.etcd;
 
+import dev.golt.server.node.GoltNode;
+import dev.golt.server.node.NodeException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import org.jboss.logging.Logger;
 
 /**
  * etcd's client-visible errors (its {@code rpctypes} package): the gRPC code and the exact message,
@@ -22,6 +25,8 @@ public final class EtcdError extends RuntimeException {
     public static final String NO_LEADER = "etcdserver: no leader";
     public static final String TIMEOUT = "etcdserver: request timed out";
     public static final String MEMBER_NOT_FOUND = "etcdserver: member not found";
+
+    private static final Logger LOG = Logger.getLogger(EtcdError.class);
 
     private final Status.Code code;
 
@@ -49,5 +54,31 @@ public final class EtcdError extends RuntimeException {
             case COMPACTED, FUTURE_REV -> Status.Code.OUT_OF_RANGE;
             default -> Status.Code.INVALID_ARGUMENT;
         };
+    }
+
+    /** etcd's gRPC status for a failure of the etcd API: an EtcdError, or a node failure as etcd words it. */
+    public static StatusRuntimeException status(Throwable failure) {
+        Throwable t = GoltNode.unwrap(failure);
+        if (t instanceof EtcdError e) {
+            return e.toStatus();
+        }
+        if (t instanceof NodeException n) {
+            return switch (n.kind()) {
+                case UNAVAILABLE -> Status.UNAVAILABLE.withDescription(
+                        n.getMessage().contains("leader") ? NO_LEADER : n.getMessage()).asRuntimeException();
+                case TIMEOUT -> {
+                    // Clients recognise etcd's exact message; ours says why.
+                    LOG.debugf("answering %s for: %s", TIMEOUT, n.getMessage());
+                    yield Status.UNAVAILABLE.withDescription(TIMEOUT).asRuntimeException();
+                }
+                case UNKNOWN_MEMBER -> Status.NOT_FOUND.withDescription(MEMBER_NOT_FOUND).asRuntimeException();
+                case NOT_FOUND -> Status.NOT_FOUND.withDescription(n.getMessage()).asRuntimeException();
+                case INVALID -> Status.INVALID_ARGUMENT.withDescription(n.getMessage()).asRuntimeException();
+            };
+        }
+        if (t instanceof StatusRuntimeException s) {
+            return s;
+        }
+        return Status.INTERNAL.withDescription(String.valueOf(t.getMessage())).withCause(t).asRuntimeException();
     }
 }

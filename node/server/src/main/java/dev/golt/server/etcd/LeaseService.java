@@ -61,7 +61,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
                         }
                         if (e != null) {
                             done = true;
-                            out.onError(EtcdApi.status(e));
+                            out.onError(EtcdError.status(e));
                         } else {
                             out.onNext(LeaseKeepAliveResponse.newBuilder().setHeader(api.header())
                                     .setID(r.getID()).setTTL(ttl).build());

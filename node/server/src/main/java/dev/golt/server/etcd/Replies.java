@@ -14,12 +14,12 @@ final class Replies {
         try {
             f = call.get();
         } catch (RuntimeException e) {
-            out.onError(EtcdApi.status(e));
+            out.onError(EtcdError.status(e));
             return;
         }
         f.whenComplete((r, e) -> {
             if (e != null) {
-                out.onError(EtcdApi.status(e));
+                out.onError(EtcdError.status(e));
             } else {
                 out.onNext(r);
                 out.onCompleted();

@@ -20,6 +20,7 @@ import io.smallrye.mutiny.Multi;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 import dev.golt.server.NodeHolder;
 import dev.golt.server.etcd.EtcdApi;
+import dev.golt.server.etcd.EtcdError;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -193,7 +194,7 @@ public class EtcdGatewayResource {
         }
         return f.handleAsync((r, e) -> {
             if (e != null) {
-                return error(EtcdApi.status(e).getStatus());
+                return error(EtcdError.status(e).getStatus());
             }
             try {
                 String out = PRINTER.print(r);

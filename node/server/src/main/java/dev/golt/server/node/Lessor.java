@@ -128,9 +128,6 @@ public final class Lessor implements StateMachine.Listener {
     }
 
     @Override
-    public void applied(long revision, List<dev.golt.storage.mvcc.Event> events) {}
-
-    @Override
     public void leaseGranted(long id, long ttlSeconds) {
         if (promotedTerm >= 0) {
             deadlines.put(id, nanos.getAsLong() + ttlSeconds * 1_000_000_000L);

@@ -38,7 +38,7 @@ public final class StateMachine implements AutoCloseable {
 
     /** Told about every applied change, on the applying thread, in revision order. */
     public interface Listener {
-        void applied(long revision, List<Event> events);
+        default void applied(long revision, List<Event> events) {}
 
         default void leaseGranted(long id, long ttlSeconds) {}
 

@@ -1,11 +1,18 @@
 package dev.golt.storage.mvcc;
 
 import dev.golt.storage.KeyValueStore;
+import dev.golt.storage.StorageException;
+import dev.golt.storage.WriteBatch;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The multi-version key-value store of the etcd API (etcd's {@code mvcc} package) over the LSM tree:
@@ -26,16 +33,16 @@ public final class MvccStore {
     private volatile long revision;
     private volatile long compacted;
 
-    /** @throws dev.golt.storage.StorageException on a store of the layout before revisions existed */
+    /** @throws StorageException on a store of the layout before revisions existed */
     public MvccStore(KeyValueStore kv) {
         this.kv = kv;
         if (kv.get(MvccLayout.FORMAT) == null) {
             if (!kv.range(new byte[0], null, 1).isEmpty()) {
                 // Its keys would be read as nothing: refuse rather than serve an empty store.
-                throw new dev.golt.storage.StorageException("the store holds data of the layout before revisions "
+                throw new StorageException("the store holds data of the layout before revisions "
                         + "(Golt before the etcd API); restore it into a new cluster through the HTTP API");
             }
-            dev.golt.storage.WriteBatch format = new dev.golt.storage.WriteBatch().put(MvccLayout.FORMAT, new byte[] {1});
+            WriteBatch format = new WriteBatch().put(MvccLayout.FORMAT, new byte[] {1});
             kv.apply(format, kv.appliedIndex());
         }
         // etcd's store starts at revision 1 (its first write is 2); clients such as kube-apiserver
@@ -94,7 +101,7 @@ public final class MvccStore {
     public record Read(long revision, RangeResult result) {}
 
     /** Runs several reads as of one revision (no write lands between them). */
-    public <T> T atomically(java.util.function.Supplier<T> reads) {
+    public <T> T atomically(Supplier<T> reads) {
         lock.readLock().lock();
         try {
             return reads.get();
@@ -245,14 +252,14 @@ public final class MvccStore {
     /** The granted TTL in seconds of lease {@code id}, or -1 when there is no such lease. */
     public long leaseTtl(long id) {
         byte[] v = kv.get(MvccLayout.lease(id));
-        return v == null ? -1 : java.nio.ByteBuffer.wrap(v).getLong();
+        return v == null ? -1 : ByteBuffer.wrap(v).getLong();
     }
 
     /** Every lease: id and granted TTL. */
     public List<long[]> leases() {
         List<long[]> out = new ArrayList<>();
         scan(new byte[] {MvccLayout.LEASE}, new byte[] {MvccLayout.LEASE + 1}, e -> {
-            out.add(new long[] {MvccLayout.leaseIdOf(e.key()), java.nio.ByteBuffer.wrap(e.value()).getLong()});
+            out.add(new long[] {MvccLayout.leaseIdOf(e.key()), ByteBuffer.wrap(e.value()).getLong()});
             return true;
         });
         return out;
@@ -272,7 +279,7 @@ public final class MvccStore {
     // ------------------------------------------------------------------ members
 
     static byte[] memberKey(String memberId) {
-        byte[] id = memberId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] id = memberId.getBytes(StandardCharsets.UTF_8);
         byte[] k = new byte[id.length + 1];
         k[0] = MvccLayout.MEMBER;
         System.arraycopy(id, 0, k, 1, id.length);
@@ -280,11 +287,11 @@ public final class MvccStore {
     }
 
     /** The client URLs each member published, by member id. */
-    public java.util.Map<String, List<String>> memberClientUrls() {
-        java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+    public Map<String, List<String>> memberClientUrls() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
         scan(new byte[] {MvccLayout.MEMBER}, new byte[] {MvccLayout.MEMBER + 1}, e -> {
-            String urls = new String(e.value(), java.nio.charset.StandardCharsets.UTF_8);
-            out.put(new String(e.key(), 1, e.key().length - 1, java.nio.charset.StandardCharsets.UTF_8),
+            String urls = new String(e.value(), StandardCharsets.UTF_8);
+            out.put(new String(e.key(), 1, e.key().length - 1, StandardCharsets.UTF_8),
                     urls.isEmpty() ? List.of() : List.of(urls.split("\n")));
             return true;
         });
@@ -298,7 +305,7 @@ public final class MvccStore {
         return new MvccWrite(this, revision);
     }
 
-    void commit(dev.golt.storage.WriteBatch batch, long appliedIndex, long newRevision, long newCompacted) {
+    void commit(WriteBatch batch, long appliedIndex, long newRevision, long newCompacted) {
         lock.writeLock().lock();
         try {
             kv.apply(batch, appliedIndex);
