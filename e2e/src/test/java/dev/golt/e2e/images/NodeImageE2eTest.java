@@ -116,10 +116,40 @@ class NodeImageE2eTest {
     @Test
     @Order(3)
     void writesThroughOneContainerAreReadLinearizablyThroughTheOthers() throws Exception {
-        for (int i = 0; i < 50; i++) {
-            assertThat(http.set(uri("n1"), "lin-" + i, "v" + i).ok()).isTrue();
-            for (String reader : List.of("n2", "n3")) {
-                assertThat(http.read(uri(reader), "lin-" + i)).as("lin-%d through %s", i, reader).isEqualTo("v" + i);
+        try {
+            for (int i = 0; i < 50; i++) {
+                assertThat(http.set(uri("n1"), "lin-" + i, "v" + i).ok()).isTrue();
+                for (String reader : List.of("n2", "n3")) {
+                    assertThat(linearizableRead(reader, "lin-" + i)).as("lin-%d through %s", i, reader).isEqualTo("v" + i);
+                }
+            }
+        } catch (Exception | AssertionError e) {
+            StringBuilder logs = new StringBuilder();
+            for (String id : IDS) {
+                String log = engine.logs(containers.get(id));
+                List<String> lines = log.lines().toList();
+                logs.append("\n--- ").append(id).append(" (last 40 lines)\n")
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+            }
+            throw new AssertionError(e.getMessage() + logs, e);
+        }
+    }
+
+    /**
+     * A linearizable read, retried on 503 as the API tells clients to (not applied: no leader or no
+     * quorum confirmed it, e.g. while a leader change right after start-up settles); a read that is
+     * answered must return the value.
+     */
+    private static String linearizableRead(String node, String key) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try {
+                return http.read(uri(node), key);
+            } catch (java.io.IOException e) {
+                if (!e.getMessage().contains("answered 503") || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                System.out.printf("[images] %s: %s; retrying%n", node, e.getMessage());
             }
         }
     }
