@@ -140,7 +140,7 @@ class NodeImageE2eTest {
      * quorum confirmed it, e.g. while a leader change right after start-up settles); a read that is
      * answered must return the value.
      */
-    private static String linearizableRead(String node, String key) throws Exception {
+    private String linearizableRead(String node, String key) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
             try {
