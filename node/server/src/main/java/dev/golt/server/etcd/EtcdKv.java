@@ -1,11 +1,10 @@
 package dev.golt.server.etcd;
 
 import com.google.protobuf.ByteString;
-import dev.golt.etcd.api.Event;
 import dev.golt.etcd.api.KeyValue;
 import dev.golt.storage.mvcc.KeyRange;
 
-/** Conversions between the store's MVCC records and etcd's {@code mvccpb} messages. */
+/** Conversions between the store's MVCC records and etcd's {@code mvccpb} messages (events: {@code watch.WatchResponses}). */
 public final class EtcdKv {
 
     private EtcdKv() {}
@@ -14,16 +13,6 @@ public final class EtcdKv {
         return KeyValue.newBuilder().setKey(ByteString.copyFrom(kv.key()))
                 .setCreateRevision(kv.createRevision()).setModRevision(kv.modRevision())
                 .setVersion(kv.version()).setValue(ByteString.copyFrom(kv.value())).setLease(kv.lease()).build();
-    }
-
-    public static Event toProto(dev.golt.storage.mvcc.Event e, boolean withPrev) {
-        Event.Builder b = Event.newBuilder()
-                .setType(e.type() == dev.golt.storage.mvcc.Event.Type.PUT ? Event.EventType.PUT : Event.EventType.DELETE)
-                .setKv(toProto(e.kv()));
-        if (withPrev && e.prevKv() != null) {
-            b.setPrevKv(toProto(e.prevKv()));
-        }
-        return b.build();
     }
 
     public static KeyRange range(ByteString key, ByteString rangeEnd) {

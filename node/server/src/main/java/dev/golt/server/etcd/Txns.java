@@ -54,14 +54,19 @@ public final class Txns {
 
     private static PutResponse put(PutRequest p, MvccWrite w) {
         byte[] key = EtcdKv.range(p.getKey(), ByteString.EMPTY).from();
-        KeyValue prev = w.get(key);
-        if ((p.getIgnoreValue() || p.getIgnoreLease()) && prev == null) {
-            throw EtcdError.invalid(EtcdError.KEY_NOT_FOUND);
-        }
-        byte[] value = p.getIgnoreValue() ? prev.value() : p.getValue().toByteArray();
-        long lease = p.getIgnoreLease() ? prev.lease() : p.getLease();
+        KeyValue prev;
         try {
-            w.put(key, value, lease);
+            if (p.getIgnoreValue() || p.getIgnoreLease()) {
+                prev = w.get(key);
+                if (prev == null) {
+                    throw EtcdError.invalid(EtcdError.KEY_NOT_FOUND);
+                }
+                w.put(key, p.getIgnoreValue() ? prev.value() : p.getValue().toByteArray(),
+                        p.getIgnoreLease() ? prev.lease() : p.getLease());
+            } else {
+                // The put reads the previous version itself: one lookup, not two.
+                prev = w.put(key, p.getValue().toByteArray(), p.getLease()).prevKv();
+            }
         } catch (IllegalArgumentException e) {
             throw EtcdError.invalid(EtcdError.DUPLICATE_KEY);
         }
