@@ -417,7 +417,10 @@ public final class RawNode implements RaftNode {
 
     private void tickElection() {
         electionElapsed++;
-        if (promotable() && electionElapsed >= randomizedElectionTimeout) {
+        // A sole voter is a quorum by itself: there is no vote to split, so the randomized wait
+        // would only delay a single-member cluster's start by up to an election timeout.
+        boolean alone = trk.voters().voters().size() == 1;
+        if (promotable() && (electionElapsed >= randomizedElectionTimeout || alone)) {
             electionElapsed = 0;
             hup(false);
         }
