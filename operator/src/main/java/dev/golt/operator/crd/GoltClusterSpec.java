@@ -50,5 +50,12 @@ public class GoltClusterSpec {
     @JsonPropertyDescription("When true the operator changes nothing (status is still updated).")
     public Boolean paused;
 
+    @Default("text")
+    @JsonPropertyDescription("The nodes' log format: text (a line per event) or json (one JSON object per line, for"
+            + " log pipelines). A change rolls the pods.")
+    public LogFormat logFormat;
+
     public enum PullPolicy { Always, IfNotPresent, Never }
+
+    public enum LogFormat { text, json }
 }

@@ -192,7 +192,7 @@ public final class GoltClusterModel {
                 .build();
     }
 
-    /** Node tuning as the node's environment variables (NODE-CONTRACT.md), sorted so the template is stable. */
+    /** Node tuning and log format as the node's environment variables (NODE-CONTRACT.md), sorted so the template is stable. */
     public Map<String, String> nodeEnvironment() {
         Map<String, String> env = new TreeMap<>();
         RaftSpec raft = spec.raft;
@@ -208,6 +208,9 @@ public final class GoltClusterModel {
             put(env, "GOLT_WAL_FSYNC", raft.walFsync);
             put(env, "GOLT_LIMITS_MAX_KEY_BYTES", raft.maxKeyBytes);
             put(env, "GOLT_LIMITS_MAX_VALUE_BYTES", raft.maxValueBytes);
+        }
+        if (spec.logFormat == GoltClusterSpec.LogFormat.json) {
+            env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");
         }
         return env;
     }

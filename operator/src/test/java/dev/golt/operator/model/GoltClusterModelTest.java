@@ -302,6 +302,17 @@ class GoltClusterModelTest {
     }
 
     @Test
+    void jsonLogsAreOneEnvironmentVariableOfThePodTemplateAndTextIsTheDefault() {
+        GoltCluster cluster = TestClusters.cluster("kv", 3);
+        assertThat(model(cluster).nodeEnvironment()).doesNotContainKey("QUARKUS_LOG_CONSOLE_JSON_ENABLED");
+        var before = model(cluster).generateStatefulSet(3, INITIAL).getSpec().getTemplate();
+        cluster.getSpec().logFormat = GoltClusterSpec.LogFormat.json;
+        var after = model(cluster).generateStatefulSet(3, INITIAL).getSpec().getTemplate();
+        assertThat(env(after.getSpec().getContainers().get(0), "QUARKUS_LOG_CONSOLE_JSON_ENABLED")).isEqualTo("true");
+        assertThat(after).as("a format change rolls the pods").isNotEqualTo(before);
+    }
+
+    @Test
     void theBootstrapStateReachesThePodFromTheBootstrapConfigMapAtEachContainerStart() {
         GoltClusterModel model = model(TestClusters.cluster("kv", 3));
         assertThat(model.generateBootstrapConfig(false).getData()).containsExactly(Map.entry("initial-cluster-state", "new"));
