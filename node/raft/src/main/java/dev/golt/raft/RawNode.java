@@ -66,7 +66,10 @@ public final class RawNode implements RaftNode {
         this.id = config.id();
         this.storage = storage;
         this.random = new Random(config.seed());
-        this.maxApplyBytes = Math.max(64L << 20, config.maxMsgBytes());
+        // etcd-raft's MaxCommittedSizePerReady default: a long catch-up (a restart replaying its
+        // log tail) comes in Readys of at most one append's bytes, so the driver ticks, votes and
+        // answers between them instead of going silent for the whole replay.
+        this.maxApplyBytes = config.maxMsgBytes();
         this.log = new RaftLog(storage);
         this.trk = new ProgressTracker(id, config.maxInflight());
         this.reads = new ReadIndexTracker(id);

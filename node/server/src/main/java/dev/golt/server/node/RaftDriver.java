@@ -296,7 +296,7 @@ public final class RaftDriver {
         long nextTick = System.nanoTime() + tickNanos;
         while (running.get()) {
             try {
-                long wait = nextTick - System.nanoTime();
+                long wait = raft.hasReady() ? 0 : nextTick - System.nanoTime();
                 Runnable task = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
                 int n = 0;
                 while (task != null) {
@@ -317,7 +317,9 @@ public final class RaftDriver {
                     }
                     onTick();
                 }
-                while (raft.hasReady()) {
+                // One Ready per round: a replay of many committed entries comes in several, and
+                // ticks and messages get their turn between them.
+                if (raft.hasReady()) {
                     handle(raft.ready());
                 }
             } catch (InterruptedException e) {
