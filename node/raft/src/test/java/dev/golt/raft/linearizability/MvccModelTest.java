@@ -3,13 +3,20 @@ package dev.golt.raft.linearizability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.golt.raft.linearizability.MvccOperation.KeyState;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
  * The checker with {@link MvccModel} on hand-written histories: it must reject each way a store can
  * get revisions wrong (a read at a past revision seeing a later write, two writes with one
  * revision, a revision skipped, a compare-and-swap against a stale mod revision, ...) and accept
- * concurrent operations linearized in either order and writes of unknown outcome filling gaps.
+ * concurrent operations linearized in either order and writes of unknown outcome filling gaps; and
+ * accept random histories of a correct store with overlapping clients and unknown outcomes, quickly.
  */
 class MvccModelTest {
 
@@ -192,5 +199,168 @@ class MvccModelTest {
         fresh.putOk(fresh.invoke(Operation.put(0, "k", "a")));
         fresh.getOk(fresh.invoke(Operation.get(1, "k")), "a");
         assertThat(LinearizabilityChecker.check(fresh).linearizable()).isTrue();
+    }
+
+    @Test
+    void randomHistoriesOfACorrectStoreAreAcceptedAndOneImpossiblePastReadIsNot() {
+        int mutated = 0;
+        for (int seed = 0; seed < 30; seed++) {
+            MvccHistory random = new MvccHistory();
+            Store store = new Store(new Random(seed));
+            store.run(random, 600);
+            long t0 = System.nanoTime();
+            assertThat(LinearizabilityChecker.check(random.operations(), new MvccModel()).linearizable())
+                    .as("seed %d", seed).isTrue();
+            assertThat(System.nanoTime() - t0).as("seed %d check time", seed).isLessThan(5_000_000_000L);
+            if (store.pastRead != null) {
+                // The key as of revision R cannot have had a mod revision above R.
+                store.pastRead.read = store.laterState;
+                assertThat(LinearizabilityChecker.check(random.operations(), new MvccModel()).linearizable())
+                        .as("seed %d with %s", seed, store.pastRead).isFalse();
+                mutated++;
+            }
+        }
+        assertThat(mutated).isGreaterThan(20);
+    }
+
+    /**
+     * A correct store, written independently of {@link MvccModel}: clients overlap, each operation
+     * takes effect at a random moment between its invocation and its return, and some outcomes are
+     * lost (taken effect or not).
+     */
+    private static final class Store {
+        private static final List<String> KEYS = List.of("a", "b", "c");
+        private final Random r;
+        private final Map<String, KeyState> current = new HashMap<>();
+        /** The key space as of each revision (index: revision - 1). */
+        private final List<Map<String, KeyState>> byRevision = new ArrayList<>(List.of(Map.of()));
+        /** A definite read at a past revision R, and a later state of its key with a mod revision above R. */
+        MvccOperation pastRead;
+        KeyState laterState;
+
+        Store(Random r) {
+            this.r = r;
+        }
+
+        private long revision() {
+            return byRevision.size();
+        }
+
+        private void write(String key, KeyState state) {
+            if (state == null) {
+                current.remove(key);
+            } else {
+                current.put(key, state);
+            }
+            byRevision.add(Map.copyOf(current));
+        }
+
+        private void put(String key, String value) {
+            KeyState prev = current.get(key);
+            long rev = revision() + 1;
+            write(key, prev == null ? new KeyState(value, rev, rev, 1)
+                    : new KeyState(value, prev.createRevision(), rev, prev.version() + 1));
+        }
+
+        /** A client's operation in flight: applied (its outcome computed) or not yet, lost or not. */
+        private static final class Pending {
+            MvccOperation op;
+            boolean applied;
+            boolean lost;
+            Runnable complete;
+        }
+
+        /** Runs {@code steps} steps of 5 clients (then lets those in flight finish). */
+        void run(MvccHistory h, int steps) {
+            Pending[] clients = new Pending[5];
+            long[] seen = new long[clients.length];
+            Map<Integer, Map<String, Long>> mods = new HashMap<>();
+            for (int step = 0; step < steps || Arrays.stream(clients).anyMatch(p -> p != null); step++) {
+                int c = r.nextInt(clients.length);
+                Pending p = clients[c];
+                Map<String, Long> mod = mods.computeIfAbsent(c, k -> new HashMap<>());
+                if (p == null) {
+                    if (step >= steps) {
+                        continue;
+                    }
+                    p = clients[c] = new Pending();
+                    String key = KEYS.get(r.nextInt(KEYS.size()));
+                    String value = c + "-" + step;
+                    int dice = r.nextInt(100);
+                    p.op = h.invoke(dice < 25 ? MvccOperation.put(c, key, value)
+                            : dice < 45 ? MvccOperation.range(c, key)
+                            : dice < 65 ? MvccOperation.rangeAt(c, key, 1 + r.nextLong(Math.max(1, seen[c])), false)
+                            : dice < 85 ? MvccOperation.cas(c, key, mod.getOrDefault(key, 0L), value)
+                            : MvccOperation.delete(c, key));
+                    p.lost = r.nextInt(12) == 0;
+                } else if (!p.applied && !(p.lost && r.nextBoolean())) {
+                    p.applied = true;
+                    MvccOperation op = p.op;
+                    String key = op.key();
+                    KeyState before = current.get(key);
+                    switch (op.kind()) {
+                        case PUT -> {
+                            put(key, op.value());
+                            long rev = revision();
+                            p.complete = () -> { h.putOk(op, rev); mod.put(key, rev); };
+                        }
+                        case RANGE -> {
+                            long rev = revision();
+                            p.complete = () -> { h.rangeOk(op, before, rev); remember(mod, key, before); };
+                        }
+                        case RANGE_AT -> {
+                            long rev = revision();
+                            KeyState then = byRevision.get((int) op.atRevision() - 1).get(key);
+                            p.complete = () -> {
+                                h.rangeOk(op, then, rev);
+                                if (before != null && before.modRevision() > op.atRevision()) {
+                                    pastRead = op;
+                                    laterState = before;
+                                }
+                            };
+                        }
+                        case CAS -> {
+                            boolean holds = op.expectedModRevision() == 0 ? before == null
+                                    : before != null && before.modRevision() == op.expectedModRevision();
+                            if (holds) {
+                                put(key, op.value());
+                            }
+                            long rev = revision();
+                            p.complete = () -> {
+                                h.casOk(op, holds, before, rev);
+                                if (holds) {
+                                    mod.put(key, rev);
+                                } else {
+                                    remember(mod, key, before);
+                                }
+                            };
+                        }
+                        case DELETE -> {
+                            if (before != null) {
+                                write(key, null);
+                            }
+                            long rev = revision();
+                            p.complete = () -> { h.deleteOk(op, before == null ? 0 : 1, rev); mod.remove(key); };
+                        }
+                    }
+                } else {
+                    if (p.lost) {
+                        h.unknown(p.op);
+                    } else {
+                        p.complete.run();
+                        seen[c] = Math.max(seen[c], p.op.revision);
+                    }
+                    clients[c] = null;
+                }
+            }
+        }
+
+        private static void remember(Map<String, Long> mod, String key, KeyState read) {
+            if (read == null) {
+                mod.remove(key);
+            } else {
+                mod.put(key, read.modRevision());
+            }
+        }
     }
 }
