@@ -38,6 +38,16 @@ public final class LinearizabilityChecker {
         }
     }
 
+    /** The search explored more states than it may keep ({@code -Dlinearizability.max-states}): no answer. */
+    public static final class Inconclusive extends RuntimeException {
+        Inconclusive(String message) {
+            super(message);
+        }
+    }
+
+    /** About half a kilobyte each for histories of a thousand operations: a bound well below a test JVM's heap. */
+    private static final int MAX_STATES = Integer.getInteger("linearizability.max-states", 2_000_000);
+
     private LinearizabilityChecker() {}
 
     public static Result check(History history) {
@@ -49,6 +59,7 @@ public final class LinearizabilityChecker {
     }
 
     public static <S, O extends Timed> Result check(List<O> operations, SequentialModel<S, O> model) {
+        model.prepare(operations);
         Map<Object, List<O>> byPartition = new LinkedHashMap<>();
         for (O op : operations) {
             byPartition.computeIfAbsent(model.partition(op), k -> new ArrayList<>()).add(op);
@@ -173,23 +184,35 @@ public final class LinearizabilityChecker {
             Set<CacheKey> cache = new HashSet<>();
             Deque<Frame<S, O>> calls = new ArrayDeque<>();
             S state = model.initial();
+            int knownLeft = (int) ops.stream().filter(op -> op.returnedAt() != Operation.NEVER).count();
             Event<O> entry = head.next;
-            while (head.next != null) {
+            // Once every operation with an outcome is linearized, those left (outcome unknown) can all
+            // go last, where nothing observes them: done.
+            while (knownLeft > 0) {
                 if (entry == null) {
                     return false;
                 }
                 if (entry.isCall) {
                     S next = model.step(state, entry.op);
-                    if (next != null) {
+                    boolean known = entry.op.returnedAt() != Operation.NEVER;
+                    // An operation of unknown outcome that changes nothing here is never needed here
+                    // either: nothing observes it, so it can go last instead. Leaving it for later
+                    // keeps the search from trying it at every point of the history.
+                    if (next != null && (known || !next.equals(state))) {
                         doneByRank.set(rank[entry.id]);
                         // A state past the ceiling of an operation still to come is a dead end.
                         if (model.counter(next) <= ceiling()) {
                             BitSet candidate = (BitSet) linearized.clone();
                             candidate.set(entry.id);
                             if (cache.add(new CacheKey(candidate, next))) {
+                                if (cache.size() > MAX_STATES) {
+                                    throw new Inconclusive("gave up after " + MAX_STATES + " states, at " + calls.size()
+                                            + " of " + ops.size() + " operations linearized");
+                                }
                                 calls.push(new Frame<>(entry, state));
                                 state = next;
                                 linearized.set(entry.id);
+                                knownLeft -= known ? 1 : 0;
                                 lift(entry);
                                 entry = head.next;
                                 continue;
@@ -207,6 +230,7 @@ public final class LinearizabilityChecker {
                     state = f.stateBefore();
                     linearized.clear(f.call().id);
                     doneByRank.clear(rank[f.call().id]);
+                    knownLeft += f.call().op.returnedAt() != Operation.NEVER ? 1 : 0;
                     unlift(f.call());
                     entry = f.call().next;
                 }

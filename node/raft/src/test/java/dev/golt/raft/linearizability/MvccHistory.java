@@ -1,5 +1,8 @@
 package dev.golt.raft.linearizability;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -75,5 +78,16 @@ public final class MvccHistory {
             }
         }
         return out;
+    }
+
+    /** Writes {@link #operations()} to {@code file}, one {@link MvccOperation#toLine} a line. */
+    public synchronized void write(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, operations().stream().map(MvccOperation::toLine).toList());
+    }
+
+    /** The operations {@link #write} wrote. */
+    public static List<MvccOperation> read(Path file) throws IOException {
+        return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(MvccOperation::fromLine).toList();
     }
 }

@@ -2,6 +2,7 @@ package dev.golt.raft.linearizability;
 
 import dev.golt.raft.linearizability.MvccOperation.KeyState;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -120,6 +121,60 @@ public final class MvccModel implements SequentialModel<MvccModel.State, MvccOpe
         }
     }
 
+    /**
+     * Values are unique, so a write of unknown outcome whose value some definite read returned took
+     * effect, at the mod revision that read returned: pinned there, it can no longer be tried in
+     * every gap of the revisions, and the wrong ones tried there fail at once (a pinned write has a
+     * {@link #ceiling} like a write with an outcome).
+     */
+    @Override
+    public void prepare(List<MvccOperation> operations) {
+        Map<String, Long> writtenAt = new HashMap<>();
+        for (MvccOperation op : operations) {
+            if (op.known() && op.read != null) {
+                writtenAt.put(op.key() + "\u0000" + op.read.value(), op.read.modRevision());
+            }
+            if (op.known() && op.error == null && (op.kind() == MvccOperation.Kind.RANGE
+                    || op.kind() == MvccOperation.Kind.RANGE_AT || (op.kind() == MvccOperation.Kind.CAS && !op.succeeded))) {
+                long at = op.kind() == MvccOperation.Kind.RANGE_AT ? op.atRevision() : op.revision;
+                observed.computeIfAbsent(at, r -> new HashMap<>()).putIfAbsent(op.key(), op.read == null ? ABSENT : op.read);
+            }
+        }
+        for (MvccOperation op : operations) {
+            Long rev = op.value() == null ? null : writtenAt.get(op.key() + "\u0000" + op.value());
+            if (!op.known() && rev != null && (op.kind() == MvccOperation.Kind.PUT || op.kind() == MvccOperation.Kind.CAS)) {
+                op.pinned = true;
+                op.revision = rev;
+            }
+        }
+    }
+
+    /** Stands for "absent" among the observations. */
+    private static final KeyState ABSENT = new KeyState(null, 0, 0, 0);
+
+    /**
+     * What definite reads returned, by revision and key: the key space as of a revision is final once
+     * the revision is written, so a write making revision R must leave every key as the reads of R
+     * saw it. Checking that when the write is linearized, rather than when those reads are (which
+     * can be much later: reads at past revisions), drops a wrong choice at once. Filled by
+     * {@link #prepare}: this model is for one history.
+     */
+    private final Map<Long, Map<String, KeyState>> observed = new HashMap<>();
+
+    /** {@code next}, or null when some read of its revision saw a key otherwise. */
+    private State agreed(State next) {
+        Map<String, KeyState> seen = observed.get(next.revision);
+        if (seen != null) {
+            for (Map.Entry<String, KeyState> e : seen.entrySet()) {
+                KeyState now = next.current(e.getKey());
+                if (!Objects.equals(now == null ? ABSENT : now, e.getValue())) {
+                    return null;
+                }
+            }
+        }
+        return next;
+    }
+
     @Override
     public State initial() {
         return new State(FIRST_REVISION, Map.of());
@@ -132,6 +187,9 @@ public final class MvccModel implements SequentialModel<MvccModel.State, MvccOpe
 
     @Override
     public long ceiling(MvccOperation op) {
+        if (op.pinned) {
+            return op.revision - 1;
+        }
         if (!op.known() || (op.kind() == MvccOperation.Kind.RANGE_AT && op.serializable())) {
             return Long.MAX_VALUE;
         }
@@ -154,11 +212,16 @@ public final class MvccModel implements SequentialModel<MvccModel.State, MvccOpe
 
     @Override
     public State step(State s, MvccOperation op) {
+        State next = apply(s, op);
+        return next == null || next.revision == s.revision ? next : agreed(next);
+    }
+
+    private State apply(State s, MvccOperation op) {
         boolean known = op.known();
         String key = op.key();
         KeyState current = s.current(key);
         return switch (op.kind()) {
-            case PUT -> !known || op.revision == s.revision + 1 ? s.put(key, op.value()) : null;
+            case PUT -> (!known && !op.pinned) || op.revision == s.revision + 1 ? s.put(key, op.value()) : null;
             case RANGE -> !known || (op.revision == s.revision && Objects.equals(op.read, current)) ? s : null;
             case RANGE_AT -> {
                 if (!known) {
@@ -177,6 +240,9 @@ public final class MvccModel implements SequentialModel<MvccModel.State, MvccOpe
                         : current != null && current.modRevision() == op.expectedModRevision();
                 if (known && (op.succeeded != holds || (holds ? op.revision != s.revision + 1
                         : op.revision != s.revision || !Objects.equals(op.read, current)))) {
+                    yield null;
+                }
+                if (op.pinned && (!holds || op.revision != s.revision + 1)) {
                     yield null;
                 }
                 yield holds ? s.put(key, op.value()) : s;

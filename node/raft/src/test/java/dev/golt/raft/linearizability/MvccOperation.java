@@ -32,8 +32,13 @@ public final class MvccOperation implements Timed {
     final int client;
     long invokedAt;
     long returnedAt = Operation.NEVER;
-    /** The response header's revision. */
+    /**
+     * The response header's revision; for a write of unknown outcome that {@link #pinned} says took
+     * effect, the revision it must have had.
+     */
     long revision;
+    /** PUT or CAS of unknown outcome whose value a read returned, so it took effect at {@link #revision}. */
+    boolean pinned;
     /** RANGE, RANGE_AT and a failed CAS: the key as read (null: absent). */
     KeyState read;
     /** CAS: the compare held. */
@@ -125,6 +130,32 @@ public final class MvccOperation implements Timed {
         return returnedAt != Operation.NEVER;
     }
 
+    /** One line, tab-separated, that {@link #fromLine} reads back: a failing history can be checked again offline. */
+    public String toLine() {
+        return String.join("\t", kind.name(), Integer.toString(client), key, String.valueOf(value),
+                Long.toString(revisionArg), Boolean.toString(serializable), Long.toString(invokedAt),
+                Long.toString(returnedAt), Long.toString(revision),
+                read == null ? "-" : read.value() + "," + read.createRevision() + "," + read.modRevision() + "," + read.version(),
+                Boolean.toString(succeeded), Long.toString(deleted), String.valueOf(error));
+    }
+
+    public static MvccOperation fromLine(String line) {
+        String[] f = line.split("\t");
+        MvccOperation op = new MvccOperation(Kind.valueOf(f[0]), Integer.parseInt(f[1]), f[2],
+                f[3].equals("null") ? null : f[3], Long.parseLong(f[4]), Boolean.parseBoolean(f[5]));
+        op.invokedAt = Long.parseLong(f[6]);
+        op.returnedAt = Long.parseLong(f[7]);
+        op.revision = Long.parseLong(f[8]);
+        if (!f[9].equals("-")) {
+            String[] kv = f[9].split(",");
+            op.read = new KeyState(kv[0], Long.parseLong(kv[1]), Long.parseLong(kv[2]), Long.parseLong(kv[3]));
+        }
+        op.succeeded = Boolean.parseBoolean(f[10]);
+        op.deleted = Long.parseLong(f[11]);
+        op.error = f[12].equals("null") ? null : Error.valueOf(f[12]);
+        return op;
+    }
+
     @Override
     public String toString() {
         String in = switch (kind) {
@@ -136,7 +167,7 @@ public final class MvccOperation implements Timed {
         };
         String out;
         if (!known()) {
-            out = "?";
+            out = pinned ? "? (read back: took effect at " + revision + ")" : "?";
         } else if (error != null) {
             out = error.toString();
         } else {

@@ -1,5 +1,7 @@
 package dev.golt.raft.linearizability;
 
+import java.util.List;
+
 /**
  * The sequential specification a history is checked against: the {@link LinearizabilityChecker}
  * looks for an order of the operations, consistent with real time, in which every operation's
@@ -16,9 +18,17 @@ public interface SequentialModel<S, O extends Timed> {
     S initial();
 
     /**
+     * Called once with the whole history before the search: a model may derive from it facts every
+     * linearization must respect (etcd: the revision of a write of unknown outcome whose unique
+     * value some read returned) and attach them to the operations, to narrow the search.
+     */
+    default void prepare(List<O> operations) {}
+
+    /**
      * The state after {@code op} in {@code state}, or null when {@code op}'s recorded outcome cannot
      * happen in {@code state}. An operation with an unknown outcome is applied as the model would do
-     * it, whatever that outcome would be.
+     * it, whatever that outcome would be: it is never null for one, and the checker relies on that
+     * (it leaves such operations last when they change nothing, since nothing observes them).
      */
     S step(S state, O op);
 
