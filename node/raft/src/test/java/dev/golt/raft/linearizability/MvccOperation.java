@@ -126,6 +126,11 @@ public final class MvccOperation implements Timed {
         return returnedAt;
     }
 
+    /** CAS with a definite outcome: whether the compare held. */
+    public boolean succeeded() {
+        return succeeded;
+    }
+
     public boolean known() {
         return returnedAt != Operation.NEVER;
     }

@@ -38,6 +38,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -139,6 +140,9 @@ class EtcdLinearizabilityIT {
             List<MvccOperation> ops = history.operations();
             FaultRuns.say(TEST, "%d operations in the history, %d with a definite outcome, %d writes with an unknown one",
                     ops.size(), definite.get(), ops.stream().filter(op -> !op.known()).count());
+            FaultRuns.say(TEST, "definite outcomes by kind: %s; compare-and-swaps that succeeded: %d", ops.stream()
+                    .filter(MvccOperation::known).collect(Collectors.groupingBy(MvccOperation::kind, Collectors.counting())),
+                    ops.stream().filter(op -> op.known() && op.kind() == MvccOperation.Kind.CAS && op.succeeded()).count());
             // Written first: a search that runs out of states or time leaves it to be checked again offline.
             Path written = FaultRuns.failureLogs(TEST, seed).resolve("history.tsv");
             history.write(written);
@@ -148,6 +152,7 @@ class EtcdLinearizabilityIT {
                     result.linearizable() ? "linearizable" : "NOT linearizable");
             assertThat(result.linearizable()).as("%s", result).isTrue();
             Files.delete(written);
+            Files.delete(written.getParent()); // node logs are kept only on failure: it is empty
         } finally {
             channels.forEach(ManagedChannel::shutdownNow);
         }
