@@ -7,7 +7,7 @@ import java.util.Objects;
  * the {@link History}'s clock), and its output if known. An operation whose outcome is unknown
  * (timed out, connection lost) may or may not have taken effect at any time after its invocation.
  */
-public final class Operation {
+public final class Operation implements Timed {
 
     public enum Kind { PUT, GET, DELETE, CAS }
 
@@ -72,10 +72,12 @@ public final class Operation {
         return client;
     }
 
+    @Override
     public long invokedAt() {
         return invokedAt;
     }
 
+    @Override
     public long returnedAt() {
         return returnedAt;
     }
