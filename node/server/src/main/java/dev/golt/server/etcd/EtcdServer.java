@@ -15,7 +15,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -29,9 +28,9 @@ import java.util.stream.Collectors;
  * the same services here ({@link #loopback()}), as etcd's {@code v3client} does.
  *
  * <p>Calls run on the event loop that read them, without a hop to a thread pool, except those of
- * services that may block: the ones built over the loopback channel wait on it (blocking stubs),
- * Maintenance reads the whole store for a hash; they get gRPC's default executor. The others only
- * hand requests to the node and complete on the API's client threads.
+ * the services built over the loopback channel: they wait on it (blocking stubs), so they get
+ * gRPC's default executor. The others only hand requests to the node and complete on the API's
+ * client threads.
  */
 public final class EtcdServer implements AutoCloseable {
 
@@ -47,26 +46,22 @@ public final class EtcdServer implements AutoCloseable {
     /**
      * @param workers      the event loops of client connections (the etcd API's client threads;
      *                     not shut down here)
-     * @param services     the services clients reach that never block
-     * @param mayBlock     those that may
-     * @param overLoopback services built on a channel to the others (Lock, Election); they block
+     * @param services     the services clients reach; they must not block
+     * @param overLoopback services built on a channel to the first ones (Lock, Election)
      * @param companions   stopped with the server
      */
     public EtcdServer(InetSocketAddress address, EventLoopGroup workers, List<BindableService> services,
-            List<BindableService> mayBlock, List<Function<io.grpc.Channel, BindableService>> overLoopback,
-            AutoCloseable... companions) {
+            List<Function<io.grpc.Channel, BindableService>> overLoopback, AutoCloseable... companions) {
         this.companions = companions;
         String name = "golt-etcd-" + address;
         InProcessServerBuilder local = InProcessServerBuilder.forName(name);
         services.forEach(local::addService);
-        mayBlock.forEach(local::addService);
         this.inProcess = local.build();
         this.loopback = InProcessChannelBuilder.forName(name).build();
         // Its own event loops: client traffic must not queue behind (or in front of) the Raft
         // messages on the peer transport's shared ones.
         this.bossGroup = new NioEventLoopGroup(1);
-        List<BindableService> blocking = new ArrayList<>(mayBlock);
-        overLoopback.forEach(f -> blocking.add(f.apply(loopback)));
+        List<BindableService> blocking = overLoopback.stream().map(f -> f.apply(loopback)).toList();
         Set<String> blockingServices = blocking.stream().map(s -> s.bindService().getServiceDescriptor().getName())
                 .collect(Collectors.toSet());
         NettyServerBuilder b = NettyServerBuilder.forAddress(address)

@@ -27,16 +27,15 @@ public final class EtcdServices {
         String clientUrl = "http://" + host + ":" + hp.port();
         WatchService watch = new WatchService(api.watches(), api::header);
         List<BindableService> services = List.of(new KvService(api), watch,
-                new LeaseService(api), new ClusterService(api, clientUrl), new AuthService(api));
-        List<BindableService> mayBlock = List.of(new MaintenanceService(api));
+                new LeaseService(api), new ClusterService(api, clientUrl), new MaintenanceService(api), new AuthService(api));
         // etcd builds these as clients of its own API (v3lock, v3election over v3client): so do we.
         List<Function<Channel, BindableService>> overLoopback = List.of(LockService::new, ElectionService::new);
         ClientUrlPublisher publisher = new ClientUrlPublisher(api, List.of(clientUrl));
         try {
             // Closing the watch service first ends open watch streams with UNAVAILABLE, so their
             // clients move to another member at once.
-            EtcdServer server = new EtcdServer(new InetSocketAddress(hp.host(), hp.port()), api.clientLoops(),
-                    services, mayBlock, overLoopback, publisher, watch).start();
+            EtcdServer server = new EtcdServer(new InetSocketAddress(hp.host(), hp.port()), api.clientLoops(), services, overLoopback,
+                    publisher, watch).start();
             publisher.start();
             return server;
         } catch (IOException e) {
