@@ -33,12 +33,9 @@ import dev.golt.server.etcd.watch.WatchHub;
 import dev.golt.server.node.StateMachine;
 import dev.golt.storage.mvcc.Event;
 import io.grpc.Status;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,12 +43,6 @@ import java.util.concurrent.TimeUnit;
  * gateway: writes become log commands (Put and DeleteRange are one-op transactions, so every write
  * is one revision), reads are served from local state after a read barrier unless serializable,
  * and read-only transactions too. Responses carry etcd's header (cluster, member, revision, term).
- *
- * <p>What follows a read barrier or an applied write (the read itself, the response) runs on the
- * API's own {@link #clientLoops() client threads}, never on the Raft driver thread that completes
- * those futures: that thread orders and applies every request of the node, and building and
- * serialising responses there had capped the etcd API at about half the seed HTTP API's rate
- * (which continues on its Vert.x event loops the same way).
  */
 public final class EtcdApi implements AutoCloseable {
 
@@ -67,8 +58,6 @@ public final class EtcdApi implements AutoCloseable {
     private final long clusterId;
 
     private final WatchHub watches;
-    private final EventLoopGroup clientLoops = new NioEventLoopGroup(2,
-            Thread.ofPlatform().name("golt-etcd-", 0).daemon().factory());
 
     public EtcdApi(GoltNode node) {
         this.node = node;
@@ -80,14 +69,6 @@ public final class EtcdApi implements AutoCloseable {
 
     public GoltNode node() {
         return node;
-    }
-
-    /**
-     * The threads clients are served on: the gRPC server's event loops, and where reads and
-     * responses continue after the driver thread completed a barrier or a write.
-     */
-    public EventLoopGroup clientLoops() {
-        return clientLoops;
     }
 
     /** The node's watchers, fed by the applying thread. */
@@ -131,7 +112,6 @@ public final class EtcdApi implements AutoCloseable {
     @Override
     public void close() {
         watches.close();
-        clientLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
     public MvccStore store() {
@@ -150,7 +130,7 @@ public final class EtcdApi implements AutoCloseable {
     // ------------------------------------------------------------------ KV
 
     public CompletableFuture<RangeResponse> range(RangeRequest r) {
-        return barrier(r.getSerializable()).thenApplyAsync(ignored -> {
+        return barrier(r.getSerializable()).thenApply(ignored -> {
             MvccStore s = store();
             MvccStore.Read[] read = {null};
             RangeResponse resp = RangeQuery.run(r, (range, rev, limit, keysOnly) -> {
@@ -158,7 +138,7 @@ public final class EtcdApi implements AutoCloseable {
                 return read[0].result();
             });
             return resp.toBuilder().setHeader(header(read[0] == null ? s.revision() : read[0].revision())).build();
-        }, continuation(r.getSerializable()));
+        });
     }
 
     public CompletableFuture<PutResponse> put(PutRequest p) {
@@ -176,27 +156,27 @@ public final class EtcdApi implements AutoCloseable {
     public CompletableFuture<TxnResponse> txn(TxnRequest t) {
         checkTxn(t, 0);
         if (readOnly(t)) {
-            return barrier(false).thenApplyAsync(ignored -> {
+            return barrier(false).thenApply(ignored -> {
                 MvccStore s = store();
                 return s.atomically(() -> {
                     TxnResponse r = Txns.apply(t, s.write());
                     return r.toBuilder().setHeader(header(s.revision())).build();
                 });
-            }, clientLoops);
+            });
         }
-        return propose(Command.newBuilder().setEtcdTxn(t.toByteString()).build()).thenApplyAsync(a -> {
+        return propose(Command.newBuilder().setEtcdTxn(t.toByteString()).build()).thenApply(a -> {
             try {
                 TxnResponse r = TxnResponse.parseFrom(a.etcdResponse());
                 return r.toBuilder().setHeader(header(a.revision())).build();
             } catch (InvalidProtocolBufferException e) {
                 throw new IllegalStateException("the applied transaction's response does not parse", e);
             }
-        }, clientLoops);
+        });
     }
 
     public CompletableFuture<CompactionResponse> compact(CompactionRequest c) {
         return propose(Command.newBuilder().setCompaction(Compaction.newBuilder().setRevision(c.getRevision())).build())
-                .thenApplyAsync(a -> CompactionResponse.newBuilder().setHeader(header(a.revision())).build(), clientLoops);
+                .thenApply(a -> CompactionResponse.newBuilder().setHeader(header(a.revision())).build());
     }
 
     // ------------------------------------------------------------------ Lease
@@ -208,37 +188,36 @@ public final class EtcdApi implements AutoCloseable {
         long id = g.getID() != 0 ? g.getID() : (random.nextLong() >>> 1) | 1;
         long ttl = Math.max(g.getTTL(), minTtl());
         return propose(Command.newBuilder().setLeaseGrant(LeaseGrant.newBuilder().setId(id).setTtlSeconds(ttl)).build())
-                .thenApplyAsync(a -> LeaseGrantResponse.newBuilder().setHeader(header(a.revision())).setID(id).setTTL(ttl).build(),
-                        clientLoops);
+                .thenApply(a -> LeaseGrantResponse.newBuilder().setHeader(header(a.revision())).setID(id).setTTL(ttl).build());
     }
 
     public CompletableFuture<LeaseRevokeResponse> leaseRevoke(long id) {
         return propose(Command.newBuilder().setLeaseRevoke(LeaseRevoke.newBuilder().setId(id)).build())
-                .thenApplyAsync(a -> LeaseRevokeResponse.newBuilder().setHeader(header(a.revision())).build(), clientLoops);
+                .thenApply(a -> LeaseRevokeResponse.newBuilder().setHeader(header(a.revision())).build());
     }
 
     /** A keep-alive: the lease's TTL as granted, 0 when it does not exist (etcd's answer then). */
     public CompletableFuture<Long> leaseRenew(long id) {
-        return node.lease(id, true).thenApplyAsync(t -> Math.max(t.remaining(), 0), clientLoops);
+        return node.lease(id, true).thenApply(t -> Math.max(t.remaining(), 0));
     }
 
     public CompletableFuture<LeaseTimeToLiveResponse> leaseTimeToLive(LeaseTimeToLiveRequest r) {
-        return node.lease(r.getID(), false).thenApplyAsync(t -> {
+        return node.lease(r.getID(), false).thenApply(t -> {
             LeaseTimeToLiveResponse.Builder b = LeaseTimeToLiveResponse.newBuilder().setHeader(header())
                     .setID(r.getID()).setTTL(t.remaining()).setGrantedTTL(Math.max(t.granted(), 0));
             if (t.remaining() >= 0 && r.getKeys()) {
                 store().leaseKeys(r.getID()).forEach(k -> b.addKeys(ByteString.copyFrom(k)));
             }
             return b.build();
-        }, clientLoops);
+        });
     }
 
     public CompletableFuture<LeaseLeasesResponse> leases() {
-        return barrier(false).thenApplyAsync(ignored -> {
+        return barrier(false).thenApply(ignored -> {
             LeaseLeasesResponse.Builder b = LeaseLeasesResponse.newBuilder().setHeader(header());
             store().leases().forEach(l -> b.addLeases(LeaseStatus.newBuilder().setID(l[0])));
             return b.build();
-        }, clientLoops);
+        });
     }
 
     private long minTtl() {
@@ -247,11 +226,6 @@ public final class EtcdApi implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ plumbing
-
-    /** A serializable read goes on where it is (its barrier is already complete); others leave the driver. */
-    private Executor continuation(boolean serializable) {
-        return serializable ? Runnable::run : clientLoops;
-    }
 
     private CompletableFuture<Long> barrier(boolean serializable) {
         return serializable ? CompletableFuture.completedFuture(0L) : node.readBarrier();

@@ -1,36 +1,22 @@
 package dev.golt.server.etcd;
 
 import io.grpc.BindableService;
-import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.NettyServerBuilder;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The etcd v3 gRPC API of one node on its {@code --grpc} address (etcd's client port, 2379). The
  * services that etcd builds as clients of its own API (Lock, Election) get an in-process channel to
  * the same services here ({@link #loopback()}), as etcd's {@code v3client} does.
- *
- * <p>Calls run on the event loop that read them, without a hop to a thread pool, except those of
- * the services built over the loopback channel: they wait on it (blocking stubs), so they get
- * gRPC's default executor. The others only hand requests to the node and complete on the API's
- * client threads.
  */
 public final class EtcdServer implements AutoCloseable {
 
@@ -41,16 +27,15 @@ public final class EtcdServer implements AutoCloseable {
     private final Server inProcess;
     private final ManagedChannel loopback;
     private final AutoCloseable[] companions;
-    private final EventLoopGroup bossGroup;
+    private final io.netty.channel.EventLoopGroup bossGroup;
+    private final io.netty.channel.EventLoopGroup workerGroup;
 
     /**
-     * @param workers      the event loops of client connections (the etcd API's client threads;
-     *                     not shut down here)
-     * @param services     the services clients reach; they must not block
+     * @param services     the services clients reach
      * @param overLoopback services built on a channel to the first ones (Lock, Election)
      * @param companions   stopped with the server
      */
-    public EtcdServer(InetSocketAddress address, EventLoopGroup workers, List<BindableService> services,
+    public EtcdServer(InetSocketAddress address, List<BindableService> services,
             List<Function<io.grpc.Channel, BindableService>> overLoopback, AutoCloseable... companions) {
         this.companions = companions;
         String name = "golt-etcd-" + address;
@@ -60,25 +45,17 @@ public final class EtcdServer implements AutoCloseable {
         this.loopback = InProcessChannelBuilder.forName(name).build();
         // Its own event loops: client traffic must not queue behind (or in front of) the Raft
         // messages on the peer transport's shared ones.
-        this.bossGroup = new NioEventLoopGroup(1);
-        List<BindableService> blocking = overLoopback.stream().map(f -> f.apply(loopback)).toList();
-        Set<String> blockingServices = blocking.stream().map(s -> s.bindService().getServiceDescriptor().getName())
-                .collect(Collectors.toSet());
+        this.bossGroup = new io.netty.channel.nio.NioEventLoopGroup(1);
+        this.workerGroup = new io.netty.channel.nio.NioEventLoopGroup(2);
         NettyServerBuilder b = NettyServerBuilder.forAddress(address)
-                .bossEventLoopGroup(bossGroup).workerEventLoopGroup(workers)
-                .channelType(NioServerSocketChannel.class)
-                .callExecutor(new ServerCallExecutorSupplier() {
-                    @Override
-                    public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata headers) {
-                        return blockingServices.contains(call.getMethodDescriptor().getServiceName())
-                                ? null : MoreExecutors.directExecutor();
-                    }
-                })
+                .bossEventLoopGroup(bossGroup).workerEventLoopGroup(workerGroup)
+                .channelType(io.netty.channel.socket.nio.NioServerSocketChannel.class)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 // etcd's keepalive enforcement: clients may ping every 5 s, also without calls.
                 .permitKeepAliveTime(5, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
-        services.forEach(b::addService);
-        blocking.forEach(b::addService);
+        List<BindableService> all = new ArrayList<>(services);
+        overLoopback.forEach(f -> all.add(f.apply(loopback)));
+        all.forEach(b::addService);
         this.server = b.build();
     }
 
@@ -113,6 +90,7 @@ public final class EtcdServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 }

@@ -34,7 +34,7 @@ public final class EtcdServices {
         try {
             // Closing the watch service first ends open watch streams with UNAVAILABLE, so their
             // clients move to another member at once.
-            EtcdServer server = new EtcdServer(new InetSocketAddress(hp.host(), hp.port()), api.clientLoops(), services, overLoopback,
+            EtcdServer server = new EtcdServer(new InetSocketAddress(hp.host(), hp.port()), services, overLoopback,
                     publisher, watch).start();
             publisher.start();
             return server;
