@@ -543,9 +543,10 @@ class OperatorFindingsE2eTest {
                     c.await("victim " + victim + " back", ScenarioCluster.BOUND, back::get);
                     c.await("roll finished", () -> c.podNames(3).stream().allMatch(p -> pods.incarnations(p) == 2)
                             && c.rolledOut() && c.ready(3));
+                } finally {
+                    back.set(true); // also stops the status poller when an await fails
+                    caughtUp.join();
                 }
-                back.set(true);
-                caughtUp.join();
                 assertThat(deletedWhileDown).as("pods taken down while %s was down", victim).isEmpty();
                 for (String p : c.podNames(3)) {
                     assertThat(pods.incarnations(p)).as("incarnations of %s", p).isEqualTo(2);

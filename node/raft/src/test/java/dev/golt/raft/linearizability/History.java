@@ -3,22 +3,8 @@ package dev.golt.raft.linearizability;
 import java.util.ArrayList;
 import java.util.List;
 
-/**
- * A concurrent history of key-value operations. Invocations and returns are stamped with one
- * logical clock, so calling these methods in real-time order (from any thread) records the
- * real-time precedence that linearizability must respect.
- */
-public final class History {
-
-    private final List<Operation> operations = new ArrayList<>();
-    private long clock;
-
-    /** Records the invocation of {@code op} (now) and returns it for the later outcome call. */
-    public synchronized Operation invoke(Operation op) {
-        op.invokedAt = ++clock;
-        operations.add(op);
-        return op;
-    }
+/** A concurrent history of key-value operations (the clock: {@link Recorder}). */
+public final class History extends Recorder<Operation> {
 
     public synchronized void putOk(Operation op) {
         complete(op, Operation.Kind.PUT);
@@ -45,22 +31,14 @@ public final class History {
         op.failed = true;
     }
 
-    /** The outcome is unknown; this is also what an operation never completed means. */
-    public synchronized void unknown(Operation op) {
-        op.returnedAt = Operation.NEVER;
-    }
-
     private void complete(Operation op, Operation.Kind kind) {
-        if (op.kind() != kind) {
-            throw new IllegalArgumentException("outcome for " + kind + " given to " + op);
-        }
-        op.returnedAt = ++clock;
+        returned(op, kind, op.kind());
     }
 
     /** The operations that may have taken effect, in invocation order. */
     public synchronized List<Operation> operations() {
         List<Operation> out = new ArrayList<>();
-        for (Operation op : operations) {
+        for (Operation op : recorded()) {
             // A read with an unknown outcome constrains nothing.
             if (!op.failed && !(op.kind() == Operation.Kind.GET && !op.known())) {
                 out.add(op);

@@ -184,7 +184,7 @@ public final class LinearizabilityChecker {
             Set<CacheKey> cache = new HashSet<>();
             Deque<Frame<S, O>> calls = new ArrayDeque<>();
             S state = model.initial();
-            int knownLeft = (int) ops.stream().filter(op -> op.returnedAt() != Operation.NEVER).count();
+            int knownLeft = (int) ops.stream().filter(op -> op.returnedAt() != TimedOperation.NEVER).count();
             Event<O> entry = head.next;
             // Once every operation with an outcome is linearized, those left (outcome unknown) can all
             // go last, where nothing observes them: done.
@@ -194,7 +194,7 @@ public final class LinearizabilityChecker {
                 }
                 if (entry.isCall) {
                     S next = model.step(state, entry.op);
-                    boolean known = entry.op.returnedAt() != Operation.NEVER;
+                    boolean known = entry.op.returnedAt() != TimedOperation.NEVER;
                     // An operation of unknown outcome that changes nothing here is never needed here
                     // either: nothing observes it, so it can go last instead. Leaving it for later
                     // keeps the search from trying it at every point of the history.
@@ -230,7 +230,7 @@ public final class LinearizabilityChecker {
                     state = f.stateBefore();
                     linearized.clear(f.call().id);
                     doneByRank.clear(rank[f.call().id]);
-                    knownLeft += f.call().op.returnedAt() != Operation.NEVER ? 1 : 0;
+                    knownLeft += f.call().op.returnedAt() != TimedOperation.NEVER ? 1 : 0;
                     unlift(f.call());
                     entry = f.call().next;
                 }

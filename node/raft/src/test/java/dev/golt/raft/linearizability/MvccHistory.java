@@ -6,22 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/**
- * A concurrent history of {@link MvccOperation}s on etcd's key space. Invocations and returns are
- * stamped with one logical clock, so calling these methods in real-time order (from any thread)
- * records the real-time precedence that linearizability must respect.
- */
-public final class MvccHistory {
-
-    private final List<MvccOperation> operations = new ArrayList<>();
-    private long clock;
-
-    /** Records the invocation of {@code op} (now) and returns it for the later outcome call. */
-    public synchronized MvccOperation invoke(MvccOperation op) {
-        op.invokedAt = ++clock;
-        operations.add(op);
-        return op;
-    }
+/** A concurrent history of {@link MvccOperation}s on etcd's key space (the clock: {@link Recorder}). */
+public final class MvccHistory extends Recorder<MvccOperation> {
 
     public synchronized void putOk(MvccOperation op, long revision) {
         op.revision = revision;
@@ -55,22 +41,14 @@ public final class MvccHistory {
         complete(op, MvccOperation.Kind.DELETE);
     }
 
-    /** The outcome is unknown; this is also what an operation never completed means. */
-    public synchronized void unknown(MvccOperation op) {
-        op.returnedAt = Operation.NEVER;
-    }
-
     private void complete(MvccOperation op, MvccOperation.Kind kind) {
-        if (op.kind() != kind) {
-            throw new IllegalArgumentException("outcome for " + kind + " given to " + op);
-        }
-        op.returnedAt = ++clock;
+        returned(op, kind, op.kind());
     }
 
     /** The operations that may have taken effect, in invocation order. */
     public synchronized List<MvccOperation> operations() {
         List<MvccOperation> out = new ArrayList<>();
-        for (MvccOperation op : operations) {
+        for (MvccOperation op : recorded()) {
             boolean read = op.kind() == MvccOperation.Kind.RANGE || op.kind() == MvccOperation.Kind.RANGE_AT;
             // A read with an unknown outcome constrains nothing.
             if (op.known() || !read) {

@@ -9,7 +9,7 @@ import java.util.Objects;
  * if known. An operation whose outcome is unknown may or may not have taken effect at any time after
  * its invocation.
  */
-public final class MvccOperation implements Timed {
+public final class MvccOperation extends TimedOperation {
 
     public enum Kind { PUT, RANGE, RANGE_AT, CAS, DELETE }
 
@@ -29,9 +29,6 @@ public final class MvccOperation implements Timed {
     private final String value;
     private final long revisionArg;
     private final boolean serializable;
-    final int client;
-    long invokedAt;
-    long returnedAt = Operation.NEVER;
     /**
      * The response header's revision; for a write of unknown outcome that {@link #pinned} says took
      * effect, the revision it must have had.
@@ -49,8 +46,8 @@ public final class MvccOperation implements Timed {
     Error error;
 
     private MvccOperation(Kind kind, int client, String key, String value, long revisionArg, boolean serializable) {
+        super(client);
         this.kind = kind;
-        this.client = client;
         this.key = Objects.requireNonNull(key);
         this.value = value;
         this.revisionArg = revisionArg;
@@ -116,23 +113,9 @@ public final class MvccOperation implements Timed {
         return serializable;
     }
 
-    @Override
-    public long invokedAt() {
-        return invokedAt;
-    }
-
-    @Override
-    public long returnedAt() {
-        return returnedAt;
-    }
-
     /** CAS with a definite outcome: whether the compare held. */
     public boolean succeeded() {
         return succeeded;
-    }
-
-    public boolean known() {
-        return returnedAt != Operation.NEVER;
     }
 
     /** One line, tab-separated, that {@link #fromLine} reads back: a failing history can be checked again offline. */
@@ -183,7 +166,6 @@ public final class MvccOperation implements Timed {
                 case DELETE -> "deleted " + deleted;
             } + " rev " + revision;
         }
-        return "c" + client + " " + in + " -> " + out + " [" + invokedAt + ", "
-                + (known() ? String.valueOf(returnedAt) : "inf") + "]";
+        return describe(in, out);
     }
 }

@@ -7,20 +7,14 @@ import java.util.Objects;
  * the {@link History}'s clock), and its output if known. An operation whose outcome is unknown
  * (timed out, connection lost) may or may not have taken effect at any time after its invocation.
  */
-public final class Operation implements Timed {
+public final class Operation extends TimedOperation {
 
     public enum Kind { PUT, GET, DELETE, CAS }
-
-    /** Return time of an operation whose outcome is unknown. */
-    public static final long NEVER = Long.MAX_VALUE;
 
     private final Kind kind;
     private final String key;
     private final String value;
     private final String expected;
-    final int client;
-    long invokedAt;
-    long returnedAt = NEVER;
     /** GET: value read (null = absent). */
     String readValue;
     /** DELETE: found; CAS: success. */
@@ -28,11 +22,11 @@ public final class Operation implements Timed {
     boolean failed;
 
     private Operation(Kind kind, String key, String value, String expected, int client) {
+        super(client);
         this.kind = Objects.requireNonNull(kind);
         this.key = Objects.requireNonNull(key);
         this.value = value;
         this.expected = expected;
-        this.client = client;
     }
 
     public static Operation put(int client, String key, String value) {
@@ -68,24 +62,6 @@ public final class Operation implements Timed {
         return expected;
     }
 
-    public int client() {
-        return client;
-    }
-
-    @Override
-    public long invokedAt() {
-        return invokedAt;
-    }
-
-    @Override
-    public long returnedAt() {
-        return returnedAt;
-    }
-
-    public boolean known() {
-        return returnedAt != NEVER;
-    }
-
     @Override
     public String toString() {
         String in = switch (kind) {
@@ -100,7 +76,6 @@ public final class Operation implements Timed {
             case DELETE -> flag ? "found" : "absent";
             case CAS -> flag ? "swapped" : "failed";
         };
-        return "c" + client + " " + in + " -> " + out + " [" + invokedAt + ", "
-                + (known() ? String.valueOf(returnedAt) : "inf") + "]";
+        return describe(in, out);
     }
 }
