@@ -10,21 +10,28 @@ import java.util.concurrent.CompletableFuture;
  * Leadership transfers this leader started, each answered once its target leads. Follows Apache
  * Ratis's {@code TransferLeadership} (pending transfer requests completed when the new leader is
  * seen). Which voter is most up to date when no target is named is the core's choice, read back
- * from its status, so the rule lives in one place. Driver thread only.
+ * from its status, so the rule lives in one place. A transfer whose target has not led within
+ * {@code giveUpTicks} (the core itself aborts after an election timeout; the target's campaign
+ * takes one round trip) or that another member won fails at once instead of holding its caller to
+ * a request timeout: a leader stopping together with its target would otherwise wait seconds for
+ * an answer that cannot come. Driver thread only.
  */
 final class LeadershipTransfers {
 
-    private record Transfer(String target, CompletableFuture<String> future) {}
+    private record Transfer(String target, CompletableFuture<String> future, long startedTick) {}
 
     private final String id;
     private final RaftNode raft;
     private final RaftEvents events;
+    private final long giveUpTicks;
     private final List<Transfer> pending = new ArrayList<>();
+    private long ticks;
 
-    LeadershipTransfers(String id, RaftNode raft, RaftEvents events) {
+    LeadershipTransfers(String id, RaftNode raft, RaftEvents events, long giveUpTicks) {
         this.id = id;
         this.raft = raft;
         this.events = events;
+        this.giveUpTicks = giveUpTicks;
     }
 
     /** Starts a transfer to {@code target} (null or empty: the most up-to-date voter); this node leads. */
@@ -35,7 +42,7 @@ final class LeadershipTransfers {
             if (chosen.isEmpty()) {
                 future.completeExceptionally(NodeException.unavailable("no follower to transfer leadership to"));
             } else {
-                pending.add(new Transfer(chosen, future));
+                pending.add(new Transfer(chosen, future, ticks));
                 events.transferStarted(chosen, raft.status().term());
             }
             return;
@@ -48,7 +55,7 @@ final class LeadershipTransfers {
             future.completeExceptionally(new NodeException(NodeException.Kind.NOT_FOUND, "unknown voter " + target));
             return;
         }
-        pending.add(new Transfer(target, future));
+        pending.add(new Transfer(target, future, ticks));
         raft.transferLeadership(target);
         events.transferStarted(target, raft.status().term());
     }
@@ -62,10 +69,27 @@ final class LeadershipTransfers {
                 t.future.complete(leader);
                 it.remove();
                 done = true;
+            } else if (!leader.isEmpty()) {
+                t.future.completeExceptionally(NodeException.unavailable(
+                        "leadership transfer to " + t.target + " failed: " + leader + " leads at term " + term));
+                it.remove();
             }
         }
         if (done) {
             events.transferDone(leader, term);
+        }
+    }
+
+    void tick() {
+        ticks++;
+        Iterator<Transfer> it = pending.iterator();
+        while (it.hasNext()) {
+            Transfer t = it.next();
+            if (ticks - t.startedTick > giveUpTicks) {
+                t.future.completeExceptionally(NodeException.unavailable("leadership transfer to " + t.target
+                        + " failed: it was not elected within " + giveUpTicks + " ticks"));
+                it.remove();
+            }
         }
     }
 }

@@ -130,7 +130,7 @@ public final class RaftDriver {
         this.reads = new ReadBarriers(id, raft, sm::appliedIndex);
         this.snapshotting = new SnapshotCoordinator(settings, sm, log, snapshots, metrics, inbox::add);
         this.events = new RaftEvents(id);
-        this.transfers = new LeadershipTransfers(id, raft, events);
+        this.transfers = new LeadershipTransfers(id, raft, events, 2L * settings.raft().electionTicksMax());
         this.promotion = new LearnerPromotion(id, raft, settings.promoteMaxLag());
         HardState hs = log.initialState().hardState();
         this.term = hs.getTerm();
@@ -348,6 +348,7 @@ public final class RaftDriver {
     }
 
     private void onTick() {
+        transfers.tick();
         if (ticks % 10 == 0) {
             status = raft.status();
             metrics.observe(this);

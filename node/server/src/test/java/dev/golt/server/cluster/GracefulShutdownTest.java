@@ -35,6 +35,24 @@ class GracefulShutdownTest {
     }
 
     @Test
+    void aLeaderStoppingWithTheWholeClusterDoesNotWaitOutItsTransferTimeout() {
+        try (TestCluster c = TestCluster.start(3)) {
+            GoltNode leader = c.awaitLeaderKnownByAll();
+            c.write(leader, "k", "v");
+            // Every follower is gone first (as when all members get SIGTERM at once): the hand-over
+            // cannot succeed, and the leader must notice within a few election timeouts (30 ticks of
+            // 10 ms here), not after the 20 s it is allowed.
+            c.nodes().stream().filter(n -> n != leader).map(n -> n.settings().id()).toList().forEach(c::stop);
+
+            long started = System.nanoTime();
+            leader.shutdownGracefully(20_000);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(took).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void aStoppingNodeRefusesWritesAsUnavailable() {
         try (TestCluster c = TestCluster.start(3)) {
             GoltNode leader = c.awaitLeaderKnownByAll();
