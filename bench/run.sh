@@ -3,6 +3,7 @@
 # same closed-loop HTTP load; prints the side-by-side table and writes bench/results/bench-<time>.json.
 #   bench/run.sh                       full run (6 workloads x 1/10/100 clients x 3 repeats, ~45 min)
 #   bench/run.sh --smoke               one 2 s cell per system
+#   bench/run.sh --sustained 300       sustained writes to the leader, 300 s per system measured second by second
 #   bench/run.sh --help                all options (systems, workloads, clients, durations, ...)
 # Installs Debian's etcd-server with apt when etcd is missing (needs root). Set BENCH_SKIP_BUILD=1
 # to reuse the jars already built. Golt nodes start through bin/golt-node with its default JVM

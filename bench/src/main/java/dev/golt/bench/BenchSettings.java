@@ -30,6 +30,8 @@ public record BenchSettings(List<String> systems, List<Workload> workloads, List
               --no-install               fail instead of installing etcd-server with apt
               --smoke                    one cell (mix-90-10-leader, 10 clients), no system warm-up,
                                          1 s warm-up, 2 s, 1 repeat
+              --sustained SECONDS        instead of the cells: one long write-leader window per system,
+                                         measured second by second (its options: --sustained 300 --help)
             """;
 
     public static BenchSettings defaults(Path repoRoot, Path out) {
@@ -124,11 +126,11 @@ public record BenchSettings(List<String> systems, List<Workload> workloads, List
         return list;
     }
 
-    private static List<String> split(String v) {
+    static List<String> split(String v) {
         return Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
-    private static Duration seconds(String v) {
+    static Duration seconds(String v) {
         return Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
     }
 }

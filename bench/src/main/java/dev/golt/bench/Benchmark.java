@@ -13,7 +13,8 @@ import java.util.stream.IntStream;
 
 /**
  * Runs Golt and etcd one after the other on this machine with the same closed-loop load and prints
- * the side-by-side table. Entry point of {@code bench/run.sh}.
+ * the side-by-side table. Entry point of {@code bench/run.sh}; with {@code --sustained SECONDS} it
+ * runs the sustained-write benchmark ({@link SustainedBenchmark}) instead of the cells.
  */
 public final class Benchmark {
 
@@ -25,6 +26,10 @@ public final class Benchmark {
 
     public static void main(String[] args) throws IOException {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        if (List.of(args).contains("--sustained")) {
+            SustainedBenchmark.main(args, stamp);
+            return;
+        }
         BenchSettings settings;
         try {
             settings = BenchSettings.parse(args, Path.of("bench", "results", "bench-" + stamp + ".json"));
@@ -133,7 +138,7 @@ public final class Benchmark {
 
     private static final long STARTED = System.nanoTime();
 
-    private static void log(String system, String message) {
+    static void log(String system, String message) {
         System.out.printf(Locale.ROOT, "[%s +%.1fs] %s%n", system, (System.nanoTime() - STARTED) / 1e9, message);
     }
 }

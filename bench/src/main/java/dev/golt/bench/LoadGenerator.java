@@ -18,12 +18,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
  * Closed-loop load: each simulated client owns one keep-alive HTTP/1.1 connection and sends its
  * next request only when the previous one has answered. Latency is recorded into an HdrHistogram
- * {@link Recorder}; the warm-up interval is recorded and thrown away.
+ * {@link Recorder}. A cell either runs as one measured window after a warm-up that is thrown away
+ * ({@link #run}) or is started and cut into intervals by the caller ({@link #start}, e.g. one per
+ * second for the sustained benchmark); both drive the same loop.
  */
 public final class LoadGenerator implements AutoCloseable {
 
@@ -100,35 +103,76 @@ public final class LoadGenerator implements AutoCloseable {
      */
     public Measurement run(KvApi api, Endpoint endpoint, Workload workload, int clients, Duration warmup,
                            Duration measure, String writeKeyPrefix, List<String> readKeys, DoubleSupplier serverCpu) {
-        Recorder recorder = new Recorder(3);
-        LongAdder errors = new LongAdder();
-        AtomicLong keySeq = new AtomicLong();
-        Loop loop = new Loop(api, endpoint, workload, writeKeyPrefix, readKeys, recorder, errors, keySeq,
-                new CountDownLatch(clients));
+        try (RunningCell cell = start(api, endpoint, workload, clients, writeKeyPrefix, readKeys)) {
+            sleep(warmup);
+            cell.interval();
+            double cpu0 = serverCpu.getAsDouble();
+            double gen0 = ProcStats.cpuSeconds(ProcessHandle.current().pid());
+            long t0 = System.nanoTime();
+            sleep(measure);
+            Interval measured = cell.interval();
+            long t1 = System.nanoTime();
+            double cpu1 = serverCpu.getAsDouble();
+            double gen1 = ProcStats.cpuSeconds(ProcessHandle.current().pid());
+            return new Measurement(measured.latencyNanos(), measured.errors(), (t1 - t0) / 1e9, cpu1 - cpu0, gen1 - gen0);
+        }
+    }
+
+    /**
+     * Starts {@code clients} closed loops against {@code endpoint} and returns at once; the caller
+     * cuts the load into intervals ({@link RunningCell#interval()}) and closes it to stop it.
+     *
+     * @param writeKeyPrefix fresh keys are {@code prefix + n}, unique across the whole run
+     * @param readKeys preloaded keys that reads choose from uniformly (empty for write-only workloads)
+     */
+    public RunningCell start(KvApi api, Endpoint endpoint, Workload workload, int clients, String writeKeyPrefix,
+                             List<String> readKeys) {
+        Loop loop = new Loop(api, endpoint, workload, writeKeyPrefix, readKeys, new Recorder(3), new LongAdder(),
+                new AtomicLong(), new CountDownLatch(clients));
         List<HttpClient> pool = connect(clients);
         pool.forEach(loop::next);
+        return new RunningCell(loop, pool);
+    }
 
-        sleep(warmup);
-        recorder.getIntervalHistogram();
-        errors.reset();
-        double cpu0 = serverCpu.getAsDouble();
-        double gen0 = ProcStats.cpuSeconds(ProcessHandle.current().pid());
-        long t0 = System.nanoTime();
-        sleep(measure);
-        var histogram = recorder.getIntervalHistogram();
-        long errorCount = errors.sum();
-        long t1 = System.nanoTime();
-        double cpu1 = serverCpu.getAsDouble();
-        double gen1 = ProcStats.cpuSeconds(ProcessHandle.current().pid());
+    /** What completed in one interval of a running cell: latencies of the successful operations (ns) and the failed ones. */
+    public record Interval(Histogram latencyNanos, long errors) {}
 
-        loop.running = false;
-        try {
-            loop.stopped.await(REQUEST_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** A cell whose clients are running; {@link #close()} stops them. */
+    public final class RunningCell implements AutoCloseable {
+        private final Loop loop;
+        private final List<HttpClient> pool;
+        /** The error counter is never reset: a reset could drop an increment racing with it on an event loop. */
+        private long errorsHandedOut;
+
+        private RunningCell(Loop loop, List<HttpClient> pool) {
+            this.loop = loop;
+            this.pool = pool;
         }
-        pool.forEach(HttpClient::close);
-        return new Measurement(histogram, errorCount, (t1 - t0) / 1e9, cpu1 - cpu0, gen1 - gen0);
+
+        /**
+         * Everything that completed since the previous call (or the start). A request counts in the
+         * interval in which its answer arrived, so a stall shows as a thin interval followed by one
+         * with a high maximum latency.
+         */
+        public synchronized Interval interval() {
+            Histogram latencies = loop.recorder.getIntervalHistogram();
+            long errors = loop.errors.sum();
+            long inInterval = errors - errorsHandedOut;
+            errorsHandedOut = errors;
+            return new Interval(latencies, inInterval);
+        }
+
+        /** Stops the loops: every client finishes (or times out) its request in flight, then the connections close. */
+        @Override
+        public void close() {
+            loop.running = false;
+            try {
+                loop.stopped.await(REQUEST_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            pool.forEach(HttpClient::close);
+        }
     }
 
     private final class Loop {

@@ -49,6 +49,24 @@ abstract class LocalCluster implements ClusterUnderTest {
         return workDir.resolve(member + ".log");
     }
 
+    /**
+     * Copies every member's log to {@code dir} as {@code <system>-<member>.log}, so that it can be
+     * read after the run: {@link #close()} deletes the work directory with the logs in it.
+     */
+    public void copyLogsTo(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            for (String member : processes.keySet()) {
+                if (Files.exists(logOf(member))) {
+                    Files.copy(logOf(member), dir.resolve(system() + "-" + member + ".log"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("warning: could not keep the " + system() + " logs in " + dir + ": " + e.getMessage());
+        }
+    }
+
     /** Starts a member and remembers how, so that {@link #killAllAndRestart} can start it again. */
     protected void launch(String member, List<String> command, Map<String, String> env) {
         launches.put(member, new Launch(command, env));

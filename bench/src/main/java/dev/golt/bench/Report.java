@@ -112,11 +112,11 @@ public final class Report {
                 + " / " + num(median(ms, m -> m.percentileMillis(99.9)), 2);
     }
 
-    private static String num(double v, int decimals) {
+    static String num(double v, int decimals) {
         return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
-    private static String ratio(double golt, double etcd) {
+    static String ratio(double golt, double etcd) {
         return Double.isNaN(golt) || Double.isNaN(etcd) || etcd == 0 ? "–" : String.format(Locale.ROOT, "%.2fx", golt / etcd);
     }
 
@@ -177,7 +177,7 @@ public final class Report {
                 .put("generatorCpuSeconds", round(median(ms, Measurement::generatorCpuSeconds)));
     }
 
-    private static Double round(double v) {
+    static Double round(double v) {
         return Double.isNaN(v) ? null : Math.round(v * 1000) / 1000.0;
     }
 
