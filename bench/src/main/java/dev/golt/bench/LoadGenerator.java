@@ -261,7 +261,7 @@ public final class LoadGenerator implements AutoCloseable {
         return pool;
     }
 
-    private static void sleep(Duration d) {
+    static void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {

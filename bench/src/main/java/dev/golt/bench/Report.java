@@ -208,12 +208,17 @@ public final class Report {
 
     /** Writes the JSON result file and the Markdown table next to it. */
     public void write() {
+        writeFiles(settings.out(), json(), markdown());
+    }
+
+    /** Writes {@code json} to {@code out} and {@code markdown} beside it ({@code x.json} -> {@code x.md}); every report's format. */
+    static void writeFiles(Path out, JsonObject json, String markdown) {
         try {
-            Path out = settings.out().toAbsolutePath();
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, json().encodePrettily() + "\n");
-            String name = out.getFileName().toString().replaceFirst("\\.json$", "") + ".md";
-            Files.writeString(out.resolveSibling(name), markdown());
+            Path file = out.toAbsolutePath();
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, json.encodePrettily() + "\n");
+            String name = file.getFileName().toString().replaceFirst("\\.json$", "") + ".md";
+            Files.writeString(file.resolveSibling(name), markdown);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

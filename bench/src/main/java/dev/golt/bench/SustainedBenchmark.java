@@ -108,7 +108,7 @@ public final class SustainedBenchmark {
             if (!settings.systemWarmup().isZero()) {
                 Benchmark.log(system, String.format(Locale.ROOT, "warming up: %.0f s of the same writes at %d clients, unmeasured",
                         settings.systemWarmup().toMillis() / 1000.0, settings.clients()));
-                sleep(settings.systemWarmup());
+                LoadGenerator.sleep(settings.systemWarmup());
             }
             windowCpu = measureWindow(system, cell, pids, run);
         }
@@ -269,15 +269,6 @@ public final class SustainedBenchmark {
                 sum += Math.max(0, gc.getCollectionTime());
             }
             return sum;
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

@@ -2,10 +2,6 @@ package dev.golt.bench;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -237,14 +233,6 @@ public final class SustainedReport {
 
     /** Writes the JSON result file and the Markdown table next to it. */
     public void write() {
-        try {
-            Path out = settings.out().toAbsolutePath();
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, json().encodePrettily() + "\n");
-            String name = out.getFileName().toString().replaceFirst("\\.json$", "") + ".md";
-            Files.writeString(out.resolveSibling(name), markdown());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Report.writeFiles(settings.out(), json(), markdown());
     }
 }
