@@ -313,13 +313,32 @@ public final class GoltNode implements AutoCloseable {
     /**
      * Reads lease {@code id}'s remaining time, or with {@code renew} restarts it (a keep-alive), at
      * the leader: only the leader keeps deadlines, and it renews only after confirming it leads.
+     * Both are idempotent, so a try that meets a leader change (no leader yet, a follower's stale
+     * view, a barrier the old leader could not confirm) is tried again every {@value #LEASE_RETRY_MS}
+     * ms until the request timeout, as etcd's {@code EtcdServer.LeaseRenew} does: a keep-alive
+     * stream must not end because leadership moved.
      */
     public CompletableFuture<LeaseTtl> lease(long id, boolean renew) {
-        if (driver.role() == Role.LEADER) {
-            return withTimeout(leaseAtLeader(id, renew));
-        }
-        return forwardRaw(ForwardRequest.newBuilder().setLease(LeaseQuery.newBuilder().setId(id).setRenew(renew)).build())
-                .thenApply(r -> new LeaseTtl(r.getLeaseTtl(), r.getLeaseGrantedTtl()));
+        return leaseUntil(id, renew, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.requestTimeoutMs()));
+    }
+
+    private static final long LEASE_RETRY_MS = 50;
+
+    private CompletableFuture<LeaseTtl> leaseUntil(long id, boolean renew, long deadlineNanos) {
+        CompletableFuture<LeaseTtl> once = driver.role() == Role.LEADER
+                ? withTimeout(leaseAtLeader(id, renew))
+                : forwardRaw(ForwardRequest.newBuilder().setLease(LeaseQuery.newBuilder().setId(id).setRenew(renew)).build())
+                        .thenApply(r -> new LeaseTtl(r.getLeaseTtl(), r.getLeaseGrantedTtl()));
+        return once.exceptionallyCompose(e -> {
+            Throwable t = unwrap(e);
+            boolean retriable = t instanceof NodeException n
+                    && (n.kind() == NodeException.Kind.UNAVAILABLE || n.kind() == NodeException.Kind.TIMEOUT);
+            if (!retriable || stopping || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LEASE_RETRY_MS) - deadlineNanos > 0) {
+                return CompletableFuture.failedFuture(t);
+            }
+            return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(LEASE_RETRY_MS, TimeUnit.MILLISECONDS))
+                    .thenCompose(ignored -> leaseUntil(id, renew, deadlineNanos));
+        });
     }
 
     private CompletableFuture<LeaseTtl> leaseAtLeader(long id, boolean renew) {

@@ -185,6 +185,41 @@ class EtcdApiTest {
                 .containsExactly(bytes("kept"));
     }
 
+    @Test
+    void aKeepAliveStreamThroughAFollowerIsAnsweredThroughEveryLeaderChange() throws Exception {
+        ManagedChannel ch = channel(follower());
+        long id = LeaseGrpc.newBlockingStub(ch).leaseGrant(LeaseGrantRequest.newBuilder().setTTL(30).build()).getID();
+        BlockingQueue<LeaseKeepAliveResponse> answers = new LinkedBlockingQueue<>();
+        BlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();
+        StreamObserver<LeaseKeepAliveRequest> keepAlive = LeaseGrpc.newStub(ch).leaseKeepAlive(new StreamObserver<>() {
+            public void onNext(LeaseKeepAliveResponse r) {
+                answers.add(r);
+            }
+
+            public void onError(Throwable t) {
+                errors.add(t);
+            }
+
+            public void onCompleted() {}
+        });
+        // Keep-alives back to back while leadership moves four times: each one reaches some leader
+        // mid-change (a stale forward target, a barrier the old leader cannot confirm).
+        for (int change = 0; change < 4; change++) {
+            var moved = cluster.awaitLeader().transferLeadership(null);
+            int sent = 0;
+            while (!moved.isDone() || sent < 20) {
+                keepAlive.onNext(LeaseKeepAliveRequest.newBuilder().setID(id).build());
+                LeaseKeepAliveResponse a = answers.poll(5, TimeUnit.SECONDS);
+                assertThat(errors).as("the stream must not end").isEmpty();
+                assertThat(a).isNotNull();
+                assertThat(a.getTTL()).isEqualTo(30);
+                sent++;
+            }
+            moved.get(10, TimeUnit.SECONDS);
+        }
+        keepAlive.onCompleted();
+    }
+
     private static PutRequest put(String k, String v) {
         return PutRequest.newBuilder().setKey(bytes(k)).setValue(bytes(v)).build();
     }
