@@ -26,9 +26,9 @@ record Compaction(int level, List<FileMeta> inputs, List<FileMeta> next, boolean
     List<KvIterator> iterators() {
         List<KvIterator> children = new ArrayList<>();
         for (FileMeta f : inputs) {
-            children.add(f.table().iterator()); // level 0 is newest first, so precedence is right
+            children.add(f.table().compactionIterator()); // level 0 is newest first, so precedence is right
         }
-        children.add(new LevelIterator(next));
+        children.add(new LevelIterator(next, true));
         return children;
     }
 

@@ -5,11 +5,23 @@ import java.util.List;
 /** Concatenates the non-overlapping, sorted tables of one level, opening one at a time. */
 final class LevelIterator implements KvIterator {
     private final List<FileMeta> files;
+    private final boolean forCompaction;
     private int index;
     private KvIterator current;
 
     LevelIterator(List<FileMeta> files) {
+        this(files, false);
+    }
+
+    /** {@code forCompaction}: the tables are read with {@link Table#compactionIterator()}. */
+    LevelIterator(List<FileMeta> files, boolean forCompaction) {
         this.files = files;
+        this.forCompaction = forCompaction;
+    }
+
+    private KvIterator open(int i) {
+        Table t = files.get(i).table();
+        return forCompaction ? t.compactionIterator() : t.iterator();
     }
 
     @Override
@@ -47,7 +59,7 @@ final class LevelIterator implements KvIterator {
         }
         index = lo;
         if (index < files.size()) {
-            current = files.get(index).table().iterator();
+            current = open(index);
             current.seek(target);
             advance();
         } else {
@@ -62,7 +74,7 @@ final class LevelIterator implements KvIterator {
             current = null;
             return;
         }
-        current = files.get(0).table().iterator();
+        current = open(0);
         current.seekToFirst();
         advance();
     }
@@ -74,7 +86,7 @@ final class LevelIterator implements KvIterator {
                 current = null;
                 return;
             }
-            current = files.get(index).table().iterator();
+            current = open(index);
             current.seekToFirst();
         }
     }

@@ -86,7 +86,7 @@ final class Table implements AutoCloseable {
         if (!idx.valid()) {
             return null;
         }
-        Block block = dataBlock(idx.value());
+        Block block = dataBlock(idx.value(), true);
         Block.Iter it = block.iterator();
         try {
             it.seek(key);
@@ -99,7 +99,14 @@ final class Table implements AutoCloseable {
         return it.isTombstone() ? DELETED : it.value();
     }
 
-    private Block dataBlock(byte[] handle) {
+    /**
+     * The data block at {@code handle}, from the cache or read; {@code fillCache} false leaves a
+     * read block out of the cache (LevelDB's {@code ReadOptions::fill_cache}, which compactions
+     * clear): a compaction reads every block of its inputs once, and putting them in the cache
+     * would evict what readers use and, on the heap, promote each block to the old generation only
+     * for it to be dropped there soon after.
+     */
+    private Block dataBlock(byte[] handle, boolean fillCache) {
         Coding.Reader r = new Coding.Reader(handle, 0, handle.length);
         long offset = r.varint();
         int size = r.varint32();
@@ -113,7 +120,9 @@ final class Table implements AutoCloseable {
             } catch (IllegalStateException e) {
                 throw new CorruptionException(path, offset, "bad data block: " + e.getMessage());
             }
-            cache.put(cacheKey, b);
+            if (fillCache) {
+                cache.put(cacheKey, b);
+            }
         }
         return b;
     }
@@ -143,7 +152,12 @@ final class Table implements AutoCloseable {
     }
 
     KvIterator iterator() {
-        return new TableIterator();
+        return new TableIterator(true);
+    }
+
+    /** An iterator for a compaction: what it reads stays out of the block cache. */
+    KvIterator compactionIterator() {
+        return new TableIterator(false);
     }
 
     @Override
@@ -158,7 +172,12 @@ final class Table implements AutoCloseable {
     /** Two-level iterator: index entries, then the data block each points to. */
     private final class TableIterator implements KvIterator {
         private final Block.Iter idx = index.iterator();
+        private final boolean fillCache;
         private Block.Iter data;
+
+        TableIterator(boolean fillCache) {
+            this.fillCache = fillCache;
+        }
 
         @Override
         public boolean valid() {
@@ -202,7 +221,7 @@ final class Table implements AutoCloseable {
         }
 
         private void openBlock() {
-            data = idx.valid() ? dataBlock(idx.value()).iterator() : null;
+            data = idx.valid() ? dataBlock(idx.value(), fillCache).iterator() : null;
         }
 
         private void skipEmpty() {

@@ -106,6 +106,37 @@ class FormatRoundTripTest {
     }
 
     @Test
+    void aCompactionsReadsStayOutOfTheBlockCacheWhileReadersFillIt() throws Exception {
+        TreeMap<byte[], byte[]> m = sample(3000, 2);
+        Path path = dir.resolve("000002.sst");
+        try (WritableFile f = FileIo.DEFAULT.create(path)) {
+            TableBuilder tb = new TableBuilder(f, 256, 10);
+            for (var e : m.entrySet()) {
+                tb.add(e.getKey(), e.getValue());
+            }
+            tb.finish();
+            f.sync();
+        }
+        BlockCache cache = new BlockCache(1 << 20);
+        try (Table t = Table.open(path, 2, cache)) {
+            long afterOpen = cache.usedBytes();
+            KvIterator compaction = t.compactionIterator();
+            int n = 0;
+            for (compaction.seekToFirst(); compaction.valid(); compaction.next()) {
+                n++;
+            }
+            assertThat(n).isEqualTo(3000);
+            assertThat(cache.usedBytes()).isEqualTo(afterOpen);
+            KvIterator reader = t.iterator();
+            for (reader.seekToFirst(); reader.valid(); reader.next()) {
+                n--;
+            }
+            assertThat(n).isZero();
+            assertThat(cache.usedBytes()).isGreaterThan(afterOpen);
+        }
+    }
+
+    @Test
     void footerRoundTripsAndRejectsDamage() {
         Footer f = new Footer(1000, 200, 800, 150, 42);
         byte[] enc = f.encode();
