@@ -59,6 +59,8 @@ public final class GoltNode implements AutoCloseable {
             });
     private volatile boolean closed;
     private volatile boolean stopping;
+    /** Pause between tries of a lease query that met a leader change (etcd's LeaseRenew: 50 ms). */
+    private static final long LEASE_RETRY_MS = 50;
     private final AtomicInteger writesInFlight = new AtomicInteger();
 
     /** A member as the API shows it. matchIndex is known on the leader only. */
@@ -321,8 +323,6 @@ public final class GoltNode implements AutoCloseable {
     public CompletableFuture<LeaseTtl> lease(long id, boolean renew) {
         return leaseUntil(id, renew, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.requestTimeoutMs()));
     }
-
-    private static final long LEASE_RETRY_MS = 50;
 
     private CompletableFuture<LeaseTtl> leaseUntil(long id, boolean renew, long deadlineNanos) {
         CompletableFuture<LeaseTtl> once = driver.role() == Role.LEADER
