@@ -98,6 +98,9 @@ class LockFencingIT {
             nemesis.run(FaultRuns.duration());
             FaultRuns.say("LockFencingIT", "faults over:\n  %s", String.join("\n  ", nemesis.log()));
             c.awaitLeader(Duration.ofSeconds(120));
+            // A channel to a node that was down waits out its reconnect backoff (seconds after a
+            // kill) and fails calls fast meanwhile; the healed nodes are up now.
+            channels.forEach(ManagedChannel::resetConnectBackoff);
             FaultRuns.awaitProgress("guarded writes", guardedWrites::get, 5);
             stop.set(true);
             clients.shutdown();
@@ -105,7 +108,8 @@ class LockFencingIT {
             for (Future<?> f : running) {
                 f.get();
             }
-            List<Long> tokens = history(KVGrpc.newBlockingStub(channels.get(0)).withDeadlineAfter(60, TimeUnit.SECONDS));
+            List<Long> tokens = history(KVGrpc.newBlockingStub(channels.get(0)).withWaitForReady()
+                    .withDeadlineAfter(60, TimeUnit.SECONDS));
             FaultRuns.say("LockFencingIT", "%d guarded writes acknowledged, %d applied", guardedWrites.get(), tokens.size());
             assertThat(tokens).as("fencing tokens of the resource's writes in revision order").isSorted();
             assertThat(tokens.size()).isGreaterThanOrEqualTo(guardedWrites.get());
@@ -180,8 +184,10 @@ class LockFencingIT {
         private final java.util.concurrent.ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor();
 
         Locker(ManagedChannel channel, int client) {
-            this.kv = KVGrpc.newBlockingStub(channel);
-            this.leases = LeaseGrpc.newBlockingStub(channel);
+            // Wait for a connection (within each call's deadline) rather than fail fast while the
+            // channel backs off from a node that was down.
+            this.kv = KVGrpc.newBlockingStub(channel).withWaitForReady();
+            this.leases = LeaseGrpc.newBlockingStub(channel).withWaitForReady();
             this.leaseStream = LeaseGrpc.newStub(channel);
             this.client = client;
         }
