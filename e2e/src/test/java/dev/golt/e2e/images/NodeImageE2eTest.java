@@ -186,7 +186,7 @@ class NodeImageE2eTest {
             // Stale reads answer from the restarted node's own state: its volume plus what it caught up on.
             NodeHttp.Answer local = http.get(uri(victim), "/get?consistency=stale&key=" + e.getKey());
             assertThat(local.body().path("value").asText()).as(e.getKey() + " on " + victim).isEqualTo(e.getValue());
-            assertThat(http.read(uri(victim), e.getKey())).isEqualTo(e.getValue());
+            assertThat(linearizableRead(victim, e.getKey())).isEqualTo(e.getValue());
         }
     }
 
