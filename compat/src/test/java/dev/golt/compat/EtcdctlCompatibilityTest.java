@@ -489,6 +489,24 @@ class EtcdctlCompatibilityTest {
         assertThat(again.stderr()).contains("etcdserver: mvcc: required revision has been compacted");
     }
 
+    // ---- maintenance
+
+    @Test
+    void snapshotSaveFromOneEndpointWritesAFileWithEtcdsTrailingChecksum() throws IOException {
+        put(ns + "k", "v");
+        Path file = cluster.workDir().resolve("etcdctl").resolve("snapshot-" + System.nanoTime() + ".db");
+        Etcdctl.Result r = etcdctl.run("--endpoints=" + cluster.members().get(1).hostPort(), "snapshot", "save", file.toString());
+        r.assertOk();
+        assertThat(r.stdout()).contains("Snapshot saved at " + file);
+        // etcdctl itself refuses a stream without the 32-byte SHA-256 after whole 512-byte blocks
+        assertThat(Files.size(file) % 512).isEqualTo(32);
+        assertThat(Files.size(file)).isGreaterThan(512);
+
+        Etcdctl.Result all = etcdctl.run("snapshot", "save", file + ".all");
+        assertThat(all.exitCode()).isNotZero();
+        assertThat(all.stderr()).contains("snapshot must be requested to one selected node");
+    }
+
     // ---- cluster
 
     @Test

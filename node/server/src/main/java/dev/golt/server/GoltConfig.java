@@ -31,6 +31,12 @@ public interface GoltConfig {
     @WithDefault("new")
     String initialClusterState();
 
+    /**
+     * A backup ({@code etcdctl snapshot save}'s file) an empty data directory starts from, as a member
+     * of a new cluster; ignored once the directory was restored from it.
+     */
+    Optional<String> restoreFrom();
+
     Raft raft();
 
     Snapshot snapshot();

@@ -70,6 +70,11 @@ public final class NodeConfiguration {
         atLeast("golt.promote-max-lag", c.promoteMaxLag(), 0);
         atLeast("golt.mvcc.retention-seconds", c.mvcc().retentionSeconds(), 0);
         atLeast("golt.shutdown-transfer-ms", c.shutdownTransferMs(), 0);
+        Path restoreFrom = c.restoreFrom().filter(f -> !f.isBlank()).map(Path::of).orElse(null);
+        if (restoreFrom != null && state == InitialClusterState.EXISTING) {
+            problems.add("golt.restore-from (--restore-from) starts a new cluster and cannot go with"
+                    + " golt.initial-cluster-state existing");
+        }
         c.storage().memtableBytes().ifPresent(v -> atLeast("golt.storage.memtable-bytes", v, 1));
         c.storage().cacheBytes().ifPresent(v -> atLeast("golt.storage.cache-bytes", v, 0));
         if (!problems.isEmpty()) {
@@ -83,7 +88,7 @@ public final class NodeConfiguration {
                 state, r.tickMs(), raft, r.maxMessageBytes(), c.snapshot().thresholdEntries(),
                 c.snapshot().keepEntries(), c.wal().fsync(), c.limits().maxKeyBytes(), c.limits().maxValueBytes(),
                 c.requestTimeoutMs(), c.requestDeadlineMs(), c.readyMaxLag(), c.promoteMaxLag(),
-                c.mvcc().retentionSeconds());
+                c.mvcc().retentionSeconds(), restoreFrom);
     }
 
     private <T> T parsed(String property, Supplier<T> parse, T fallback) {

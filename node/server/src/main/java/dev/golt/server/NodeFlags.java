@@ -13,14 +13,17 @@ import java.util.Map;
 public final class NodeFlags {
 
     static final List<String> FLAGS = List.of("id", "address", "http", "grpc", "peers", "data", "advertise", "initial-members",
-            "initial-cluster-state");
+            "initial-cluster-state", "restore-from");
 
     public static final String USAGE = """
             usage: golt-node --id ID --address HOST:PORT [--http HOST:PORT] [--grpc HOST:PORT] [--peers ID=HOST:PORT,...]
                              [--data DIR] [--advertise HOST:PORT] [--initial-members ID,ID,...]
-                             [--initial-cluster-state new|existing]
+                             [--initial-cluster-state new|existing] [--restore-from BACKUP]
+            --restore-from starts an empty data directory from a backup (etcdctl snapshot save's file) as a
+            member of a new cluster; every member of it is started from the same file.
             Every flag can also be given as an environment variable: GOLT_ID, GOLT_ADDRESS, GOLT_HTTP,
-            GOLT_GRPC, GOLT_PEERS, GOLT_DATA, GOLT_ADVERTISE, GOLT_INITIAL_MEMBERS, GOLT_INITIAL_CLUSTER_STATE.""";
+            GOLT_GRPC, GOLT_PEERS, GOLT_DATA, GOLT_ADVERTISE, GOLT_INITIAL_MEMBERS, GOLT_INITIAL_CLUSTER_STATE,
+            GOLT_RESTORE_FROM.""";
 
     private NodeFlags() {}
 

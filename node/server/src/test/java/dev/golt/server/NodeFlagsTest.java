@@ -52,4 +52,12 @@ class NodeFlagsTest {
         assertThatThrownBy(() -> NodeFlags.toProperties(new String[] {"--initial-cluster-state=maybe"}, Map.of()))
                 .hasMessageContaining("expected new or existing");
     }
+
+    @Test
+    void restoreFromComesFromTheFlagOrTheEnvironment() {
+        assertThat(NodeFlags.toProperties(new String[] {"--restore-from", "/backups/b.db"}, Map.of()))
+                .containsEntry("golt.restore-from", "/backups/b.db");
+        assertThat(NodeFlags.toProperties(new String[0], Map.of("GOLT_RESTORE_FROM", "b.db")))
+                .containsEntry("golt.restore-from", "b.db");
+    }
 }

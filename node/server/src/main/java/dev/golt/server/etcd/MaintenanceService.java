@@ -18,11 +18,18 @@ import dev.golt.etcd.api.SnapshotResponse;
 import dev.golt.etcd.api.StatusRequest;
 import dev.golt.etcd.api.StatusResponse;
 import dev.golt.raft.RaftStatus;
+import com.google.protobuf.ByteString;
+import dev.golt.etcd.api.ResponseHeader;
+import dev.golt.server.node.BackupFile;
 import dev.golt.server.node.GoltNode;
 import dev.golt.storage.mvcc.KeyRange;
 import dev.golt.storage.mvcc.KeyValue;
+import io.grpc.Context;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.io.OutputStream;
+import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,13 +42,16 @@ import java.util.zip.CRC32C;
  * etcd's Maintenance service as far as Golt has the concept: Status (the etcd API version Golt
  * speaks, store size, leader, Raft indexes), Alarm (Golt raises none), Defragment (nothing to do:
  * the LSM tree reclaims space as it compacts), HashKV (a checksum of every key at a revision, for
- * comparing members) and MoveLeader (a leadership transfer). Hash, Snapshot and Downgrade answer
- * Unimplemented, saying what to use instead.
+ * comparing members), MoveLeader (a leadership transfer) and Snapshot (a {@link BackupFile} of the
+ * member's state, which {@code golt-node --restore-from} starts a new cluster from). Hash and
+ * Downgrade answer Unimplemented, saying what to use instead.
  */
 public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
 
     /** The etcd API level Golt speaks; clients parse it to decide which features they may use. */
     public static final String ETCD_VERSION = "3.5.21";
+
+    private static final Logger LOG = Logger.getLogger(MaintenanceService.class);
 
     private final EtcdApi api;
 
@@ -105,10 +115,88 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
         out.onError(Status.UNIMPLEMENTED.withDescription("golt: Hash is not served; use HashKV").asRuntimeException());
     }
 
+    /**
+     * Streams a {@link BackupFile} of this member's state, as etcd streams its database: chunks with
+     * the bytes still to come, the first with the header, the digest last. On a virtual thread of its
+     * own, paced by the client's reading, so a slow client holds no gRPC thread and no memory.
+     */
     @Override
     public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> out) {
-        out.onError(Status.UNIMPLEMENTED.withDescription(
-                "golt: snapshot streams are not served yet; take one with POST /admin/snapshot").asRuntimeException());
+        FlowControlledSink<SnapshotResponse> sink = new FlowControlledSink<>((ServerCallStreamObserver<SnapshotResponse>) out);
+        Thread.ofVirtual().name("golt-etcd-snapshot").start(Context.current().wrap(() -> {
+            try (SnapshotChunks chunks = new SnapshotChunks(sink, api.header())) {
+                long index = api.node().backup(chunks::total, chunks);
+                chunks.close();
+                LOG.infof("backup of applied index %d sent to a client (%d bytes)", index, chunks.total);
+                out.onCompleted();
+            } catch (Exception e) {
+                try {
+                    out.onError(EtcdError.status(e));
+                } catch (RuntimeException alreadyClosed) {
+                    // the client went away: nobody to tell
+                }
+            }
+        }));
+    }
+
+    /** Cuts the backup into etcd's SnapshotResponse messages. */
+    private static final class SnapshotChunks extends OutputStream {
+        static final int CHUNK_BYTES = 64 * 1024;
+
+        private final FlowControlledSink<SnapshotResponse> sink;
+        private ResponseHeader header;
+        private final byte[] buf = new byte[CHUNK_BYTES];
+        private int filled;
+        private long total;
+        private long sent;
+
+        SnapshotChunks(FlowControlledSink<SnapshotResponse> sink, ResponseHeader header) {
+            this.sink = sink;
+            this.header = header;
+        }
+
+        void total(long bytes) {
+            total = bytes;
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            while (len > 0) {
+                int n = Math.min(len, buf.length - filled);
+                System.arraycopy(b, off, buf, filled, n);
+                filled += n;
+                off += n;
+                len -= n;
+                if (filled == buf.length) {
+                    send();
+                }
+            }
+        }
+
+        private void send() {
+            sent += filled;
+            SnapshotResponse.Builder r = SnapshotResponse.newBuilder().setRemainingBytes(Math.max(0, total - sent))
+                    .setBlob(ByteString.copyFrom(buf, 0, filled));
+            if (header != null) {
+                r.setHeader(header); // etcd: the first header tells the point in time of the snapshot
+                header = null;
+            }
+            sink.send(r.build());
+            filled = 0;
+        }
+
+        /** Sends what is buffered; safe to call twice. */
+        @Override
+        public void close() {
+            if (filled > 0) {
+                send();
+            }
+        }
     }
 
     @Override

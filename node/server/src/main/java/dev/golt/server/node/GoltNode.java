@@ -76,6 +76,15 @@ public final class GoltNode implements AutoCloseable {
         this.snapshots = new Snapshots(settings.dataDir());
         this.log = components.openLog(settings.dataDir().resolve("wal"), settings.fsync());
         this.sm = new StateMachine(settings.dataDir().resolve("state"), components::openStore);
+        if (settings.restoreFrom() != null) {
+            try {
+                BackupRestore.restoreIfAsked(settings, isFresh(), log, sm, isFresh() ? bootstrapMembership() : null);
+            } catch (RuntimeException e) {
+                sm.close();
+                log.close();
+                throw e;
+            }
+        }
         RaftNode core = components.newCore(settings.raft(), log, isFresh() ? bootstrapMembership() : null);
         this.network = components.newPeerNetwork(settings, snapshots, new PeerNetwork.Inbound() {
             @Override
@@ -362,6 +371,25 @@ public final class GoltNode implements AutoCloseable {
 
     public CompletableFuture<Long> snapshotNow() {
         return driver.snapshotNow().orTimeout(Math.max(settings.requestTimeoutMs(), 60_000), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Writes a {@link BackupFile} of this member's applied state to {@code out} (etcd's
+     * Maintenance.Snapshot): a checkpoint taken now, streamed, then deleted. Blocks the calling
+     * thread; {@code size} hears the backup's length before the first byte is written.
+     *
+     * @return the applied index the backup holds
+     */
+    public long backup(java.util.function.LongConsumer size, java.io.OutputStream out) throws IOException {
+        java.nio.file.Path dir = snapshots.tempDir();
+        try {
+            long index = sm.checkpoint(dir);
+            size.accept(BackupFile.size(dir));
+            BackupFile.write(dir, out);
+            return index;
+        } finally {
+            StateMachine.deleteTree(dir);
+        }
     }
 
     // ---- forwarding ----

@@ -22,6 +22,8 @@ import java.util.Map;
  * @param requestDeadlineMs how long after reading a write the node may still propose it (see
  *                       {@link RequestDeadline})
  * @param retentionSeconds history kept before the leader compacts it ({@link AutoCompactor}; 0: never)
+ * @param restoreFrom    a {@link BackupFile} an empty data directory starts from as a member of a new
+ *                       cluster ({@link BackupRestore}); null: none
  */
 public record NodeSettings(
         String id,
@@ -43,7 +45,8 @@ public record NodeSettings(
         long requestDeadlineMs,
         long readyMaxLag,
         long promoteMaxLag,
-        long retentionSeconds) {
+        long retentionSeconds,
+        Path restoreFrom) {
 
     /** etcd's {@code --initial-cluster-state}: {@code new} bootstraps a fresh node, {@code existing} never. */
     public enum InitialClusterState {

@@ -78,7 +78,7 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public GoltNode start(String id) {
-        return start(id, null);
+        return start(id, (List<String>) null);
     }
 
     public GoltNode start(String id, List<String> initialMembers) {
@@ -86,6 +86,16 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public GoltNode start(String id, List<String> initialMembers, NodeSettings.InitialClusterState state) {
+        return start(id, initialMembers, state, Map.of());
+    }
+
+    /** Starts {@code id} with {@code extra} properties on top of the cluster's own. */
+    public GoltNode start(String id, Map<String, String> extra) {
+        return start(id, null, NodeSettings.InitialClusterState.NEW, extra);
+    }
+
+    private GoltNode start(String id, List<String> initialMembers, NodeSettings.InitialClusterState state,
+            Map<String, String> extra) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("golt.id", id);
         p.put("golt.address", addresses.get(id));
@@ -100,6 +110,7 @@ public final class TestCluster implements AutoCloseable {
         p.put("golt.raft.tick-ms", "20");
         p.put("golt.request-timeout-ms", "10000");
         p.putAll(overrides);
+        p.putAll(extra);
         NodeSettings s = NodeConfiguration.settings(TestConfig.of(p));
         MeterRegistry registry = new SimpleMeterRegistry();
         GoltNode n = new GoltNode(s, new DefaultComponents(Optional.empty(), Optional.empty()), registry).start();

@@ -3,6 +3,7 @@
 // gRPC server gives each call.
 package dev.golt.server.etcd.concurrency;
 
+import dev.golt.server.etcd.FlowControlledSink;
 import io.grpc.Context;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;

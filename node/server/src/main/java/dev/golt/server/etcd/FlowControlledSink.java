@@ -1,6 +1,6 @@
 // FlowControlledSink: sends a server stream's messages only as fast as the client reads them
 // (gRPC's isReady / onReady flow control), blocking the sending virtual thread meanwhile.
-package dev.golt.server.etcd.concurrency;
+package dev.golt.server.etcd;
 
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -13,20 +13,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * Made on the gRPC thread that starts the call (the handlers must be set before it returns); used
  * from one sending thread.
  */
-final class FlowControlledSink<T> {
+public final class FlowControlledSink<T> {
 
     private final ServerCallStreamObserver<T> out;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
 
-    FlowControlledSink(ServerCallStreamObserver<T> out) {
+    public FlowControlledSink(ServerCallStreamObserver<T> out) {
         this.out = out;
         out.setOnReadyHandler(this::wake);
         out.setOnCancelHandler(this::wake);
     }
 
     /** Sends {@code message} once the client can take it; throws CANCELLED if the client has gone. */
-    void send(T message) {
+    public void send(T message) {
         lock.lock();
         try {
             while (out.isCancelled() || !out.isReady()) {
