@@ -21,7 +21,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {PutCommand.class, GetCommand.class, DeleteCommand.class, CasCommand.class,
             ScanCommand.class, StatusCommand.class, MembersCommand.class, SnapshotCommand.class,
             TransferLeadershipCommand.class, TxnCommand.class, WatchCommand.class, LeaseCommand.class,
-            LockCommand.class, ElectCommand.class},
+            LockCommand.class, ElectCommand.class, BackupCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:ok",

@@ -554,6 +554,19 @@ class JetcdCompatibilityTest {
         assertThat(await(client.getMaintenanceClient().listAlarms()).getAlarms()).isEmpty();
     }
 
+    @Test
+    void snapshotStreamsTheMembersStateEndingInTheSha256OfWhatCameBefore() throws Exception {
+        await(kv.put(bs(ns + "k"), bs("v")));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        long written = await(client.getMaintenanceClient().snapshot(out));
+        byte[] bytes = out.toByteArray();
+        assertThat(written).isEqualTo(bytes.length);
+        assertThat(bytes.length % 512).isEqualTo(32);
+        byte[] body = java.util.Arrays.copyOf(bytes, bytes.length - 32);
+        assertThat(java.util.Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length))
+                .isEqualTo(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+    }
+
     // ---- helpers
 
     private static ByteSequence bs(String s) {
