@@ -352,7 +352,9 @@ public final class GoltNode implements AutoCloseable {
 
     private CompletableFuture<LeaseTtl> leaseAtLeader(long id, boolean renew) {
         long term = driver.term();
-        return driver.readBarrier().thenApply(ignored -> {
+        // Renewals come by the thousand and can wait a heartbeat to share one round; queries cannot.
+        var barrier = renew ? driver.coalescedReadBarrier() : driver.readBarrier();
+        return barrier.thenApply(ignored -> {
             long granted = sm.mvcc().leaseTtl(id);
             if (granted < 0) {
                 return new LeaseTtl(-1, -1);

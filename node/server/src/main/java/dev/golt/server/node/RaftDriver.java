@@ -54,6 +54,7 @@ public final class RaftDriver {
     private final NodeMetrics metrics;
     private final NodeSettings settings;
     private final long tickNanos;
+    private final int heartbeatTicks;
 
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -126,6 +127,7 @@ public final class RaftDriver {
         this.outbox = outbox;
         this.metrics = metrics;
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(settings.tickMs());
+        this.heartbeatTicks = settings.raft().heartbeatTicks();
         this.proposals = new PendingProposals(metrics);
         this.reads = new ReadBarriers(id, raft, sm::appliedIndex);
         this.snapshotting = new SnapshotCoordinator(settings, sm, log, snapshots, metrics, inbox::add);
@@ -261,6 +263,13 @@ public final class RaftDriver {
         return f;
     }
 
+    /** A read barrier that may wait up to a heartbeat interval to share its round (see {@link ReadBarriers#addCoalesced}). */
+    public CompletableFuture<Long> coalescedReadBarrier() {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        inbox.add(() -> reads.addCoalesced(f));
+        return f;
+    }
+
     /** Hands leadership to {@code target} (null or empty: the most up-to-date voter) and completes with the new leader. */
     public CompletableFuture<String> transferLeadership(String target) {
         CompletableFuture<String> f = new CompletableFuture<>();
@@ -349,6 +358,9 @@ public final class RaftDriver {
 
     private void onTick() {
         transfers.tick();
+        if (ticks % heartbeatTicks == 0) {
+            reads.flushCoalesced();
+        }
         if (ticks % 10 == 0) {
             status = raft.status();
             metrics.observe(this);

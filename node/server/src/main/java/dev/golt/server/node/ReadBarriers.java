@@ -24,6 +24,7 @@ final class ReadBarriers {
     private final RaftNode raft;
     private final LongSupplier appliedIndex;
     private final List<CompletableFuture<Long>> batch = new ArrayList<>();
+    private final List<CompletableFuture<Long>> coalesced = new ArrayList<>();
     private final Map<Long, List<CompletableFuture<Long>>> inFlight = new HashMap<>();
     private final TreeMap<Long, List<CompletableFuture<Long>>> waitApplied = new TreeMap<>();
     private long seq;
@@ -38,11 +39,24 @@ final class ReadBarriers {
         batch.add(read);
     }
 
+    /**
+     * Adds a read that can wait for the next heartbeat interval ({@link #flushCoalesced}) to share
+     * one ReadIndex round with the others that arrive meanwhile, or with the next round that
+     * {@link #flush} starts anyway. For lease renewals: thousands of leases kept alive would
+     * otherwise cost a round of messages to every follower each, and a renewal's answer may take
+     * a heartbeat longer without harm (clients renew a third of the TTL early).
+     */
+    void addCoalesced(CompletableFuture<Long> read) {
+        coalesced.add(read);
+    }
+
     /** Starts one ReadIndex for every read added since the last flush. */
     void flush() {
         if (batch.isEmpty()) {
             return;
         }
+        batch.addAll(coalesced);
+        coalesced.clear();
         List<CompletableFuture<Long>> reads = new ArrayList<>(batch);
         batch.clear();
         long ctx = ++seq;
@@ -52,6 +66,15 @@ final class ReadBarriers {
         } catch (ProposalDroppedException e) {
             NodeException ex = NodeException.unavailable("no leader: " + e.getMessage());
             reads.forEach(f -> f.completeExceptionally(ex));
+        }
+    }
+
+    /** Starts the round the coalesced reads wait for, if any do; called once per heartbeat interval. */
+    void flushCoalesced() {
+        if (!coalesced.isEmpty()) {
+            batch.addAll(coalesced);
+            coalesced.clear();
+            flush();
         }
     }
 
@@ -86,6 +109,8 @@ final class ReadBarriers {
     void failUnconfirmed(NodeException failure) {
         inFlight.values().forEach(l -> l.forEach(f -> f.completeExceptionally(failure)));
         inFlight.clear();
+        coalesced.forEach(f -> f.completeExceptionally(failure));
+        coalesced.clear();
     }
 
     /** Drops reads whose callers were already answered (timed out), so the queues stay small. */
