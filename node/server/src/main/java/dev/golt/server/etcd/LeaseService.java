@@ -11,13 +11,20 @@ import dev.golt.etcd.api.LeaseRevokeRequest;
 import dev.golt.etcd.api.LeaseRevokeResponse;
 import dev.golt.etcd.api.LeaseTimeToLiveRequest;
 import dev.golt.etcd.api.LeaseTimeToLiveResponse;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * etcd's Lease service. Keep-alives are answered in the order they arrive on a stream; one that
- * cannot reach a leader ends the stream with etcd's error, as etcd does, and the client reopens it.
+ * etcd's Lease service. The keep-alives of one stream are renewed concurrently, so those that
+ * arrive within a heartbeat interval share one leadership check (see {@code ReadBarriers#addCoalesced})
+ * instead of queueing behind each other: etcd's clients send every lease of a session on one stream
+ * and match the answers by lease id, not by order. A keep-alive that cannot reach a leader ends the
+ * stream with etcd's error, as etcd does, and the client reopens it.
  */
 public final class LeaseService extends LeaseGrpc.LeaseImplBase {
+
+    static final int KEEPALIVES_IN_FLIGHT = 1024;
 
     private final EtcdApi api;
 
@@ -46,46 +53,61 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
     }
 
     @Override
-    public StreamObserver<LeaseKeepAliveRequest> leaseKeepAlive(StreamObserver<LeaseKeepAliveResponse> out) {
+    public StreamObserver<LeaseKeepAliveRequest> leaseKeepAlive(StreamObserver<LeaseKeepAliveResponse> responses) {
+        ServerCallStreamObserver<LeaseKeepAliveResponse> out = (ServerCallStreamObserver<LeaseKeepAliveResponse>) responses;
+        // gRPC reads the next requests only as renewals finish: a client cannot queue more than
+        // this many in the node, however fast it sends.
+        out.disableAutoRequest();
+        out.request(KEEPALIVES_IN_FLIGHT);
         return new StreamObserver<>() {
-            private java.util.concurrent.CompletableFuture<Void> last = java.util.concurrent.CompletableFuture.completedFuture(null);
-            private volatile boolean done;
+            private final AtomicInteger pending = new AtomicInteger();
+            private volatile boolean halfClosed;
+            private boolean done; // guarded by out
 
             @Override
-            public synchronized void onNext(LeaseKeepAliveRequest r) {
-                // Chained so the answers keep the requests' order.
-                last = last.thenCompose(ignored -> api.leaseRenew(r.getID())).handle((ttl, e) -> {
+            public void onNext(LeaseKeepAliveRequest r) {
+                pending.incrementAndGet();
+                api.leaseRenew(r.getID()).whenComplete((ttl, e) -> {
                     synchronized (out) {
-                        if (done) {
-                            return null;
-                        }
-                        if (e != null) {
-                            done = true;
-                            out.onError(EtcdError.status(e));
-                        } else {
-                            out.onNext(LeaseKeepAliveResponse.newBuilder().setHeader(api.header())
-                                    .setID(r.getID()).setTTL(ttl).build());
+                        if (!done) {
+                            if (e != null) {
+                                done = true;
+                                out.onError(EtcdError.status(e));
+                            } else {
+                                out.onNext(LeaseKeepAliveResponse.newBuilder().setHeader(api.header())
+                                        .setID(r.getID()).setTTL(ttl).build());
+                            }
                         }
                     }
-                    return null;
+                    if (pending.decrementAndGet() == 0 && halfClosed) {
+                        complete();
+                    }
+                    out.request(1);
                 });
             }
 
             @Override
             public void onError(Throwable t) {
-                done = true;
+                synchronized (out) {
+                    done = true;
+                }
             }
 
             @Override
             public void onCompleted() {
-                last.whenComplete((v, e) -> {
-                    synchronized (out) {
-                        if (!done) {
-                            done = true;
-                            out.onCompleted();
-                        }
+                halfClosed = true;
+                if (pending.get() == 0) {
+                    complete();
+                }
+            }
+
+            private void complete() {
+                synchronized (out) {
+                    if (!done) {
+                        done = true;
+                        out.onCompleted();
                     }
-                });
+                }
             }
         };
     }

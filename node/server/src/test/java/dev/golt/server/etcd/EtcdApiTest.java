@@ -220,6 +220,42 @@ class EtcdApiTest {
         keepAlive.onCompleted();
     }
 
+    @Test
+    void everyLeaseOfASessionKeptAliveOnOneStreamIsAnsweredOnceAndAnUnknownOneWithTtlZero() throws Exception {
+        ManagedChannel ch = channel(cluster.awaitLeader());
+        LeaseGrpc.LeaseBlockingStub lease = LeaseGrpc.newBlockingStub(ch);
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            ids.add(lease.leaseGrant(LeaseGrantRequest.newBuilder().setTTL(60).build()).getID());
+        }
+        BlockingQueue<LeaseKeepAliveResponse> answers = new LinkedBlockingQueue<>();
+        StreamObserver<LeaseKeepAliveRequest> keepAlive = LeaseGrpc.newStub(ch).leaseKeepAlive(new StreamObserver<>() {
+            public void onNext(LeaseKeepAliveResponse r) {
+                answers.add(r);
+            }
+
+            public void onError(Throwable t) {}
+
+            public void onCompleted() {}
+        });
+        // All at once, as clientv3 sends a session's leases: more than fit in flight, so the stream's
+        // flow control holds back the rest until renewals finish.
+        for (int round = 0; round < 5; round++) {
+            ids.forEach(id -> keepAlive.onNext(LeaseKeepAliveRequest.newBuilder().setID(id).build()));
+        }
+        keepAlive.onNext(LeaseKeepAliveRequest.newBuilder().setID(424242).build());
+        Map<Long, Integer> answered = new LinkedHashMap<>();
+        for (int i = 0; i < ids.size() * 5 + 1; i++) {
+            LeaseKeepAliveResponse a = answers.poll(10, TimeUnit.SECONDS);
+            assertThat(a).as("answer %d", i).isNotNull();
+            assertThat(a.getTTL()).isEqualTo(a.getID() == 424242 ? 0 : 60);
+            answered.merge(a.getID(), 1, Integer::sum);
+        }
+        keepAlive.onCompleted();
+        assertThat(answered).hasSize(ids.size() + 1);
+        assertThat(ids).allSatisfy(id -> assertThat(answered.get(id)).isEqualTo(5));
+    }
+
     private static PutRequest put(String k, String v) {
         return PutRequest.newBuilder().setKey(bytes(k)).setValue(bytes(v)).build();
     }
