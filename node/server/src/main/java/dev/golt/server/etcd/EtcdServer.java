@@ -1,8 +1,13 @@
 package dev.golt.server.etcd;
 
+import com.google.common.util.concurrent.MoreExecutors;
+import dev.golt.etcd.api.KVGrpc;
+import dev.golt.etcd.api.LeaseGrpc;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.NettyServerBuilder;
@@ -10,6 +15,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -50,6 +56,7 @@ public final class EtcdServer implements AutoCloseable {
         NettyServerBuilder b = NettyServerBuilder.forAddress(address)
                 .bossEventLoopGroup(bossGroup).workerEventLoopGroup(workerGroup)
                 .channelType(io.netty.channel.socket.nio.NioServerSocketChannel.class)
+                .callExecutor(EtcdServer::executorFor)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 // etcd's keepalive enforcement: clients may ping every 5 s, also without calls.
                 .permitKeepAliveTime(5, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
@@ -57,6 +64,17 @@ public final class EtcdServer implements AutoCloseable {
         overLoopback.forEach(f -> all.add(f.apply(loopback)));
         all.forEach(b::addService);
         this.server = b.build();
+    }
+
+    /**
+     * KV and Lease calls run on the event loop that read them: their handlers only check the request
+     * and hand it to the node (or read the local store), so a hop to gRPC's default pool would cost
+     * a thread wake-up per call for nothing. Everything else (Watch, Lock, Election, Cluster,
+     * Maintenance, whose handlers may scan the store or walk the data directory) keeps the pool.
+     */
+    private static Executor executorFor(ServerCall<?, ?> call, Metadata headers) {
+        String service = call.getMethodDescriptor().getServiceName();
+        return KVGrpc.SERVICE_NAME.equals(service) || LeaseGrpc.SERVICE_NAME.equals(service) ? MoreExecutors.directExecutor() : null;
     }
 
     public EtcdServer start() throws IOException {
