@@ -66,6 +66,10 @@ final class Etcdctl implements AutoCloseable {
     }
 
     private List<String> command(String... args) {
+        return command(endpoints, args);
+    }
+
+    private List<String> command(String endpoints, String... args) {
         List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--endpoints=" + endpoints,
                 "--dial-timeout=5s", "--command-timeout=20s"));
         cmd.addAll(List.of(args));
@@ -84,9 +88,17 @@ final class Etcdctl implements AutoCloseable {
         return runWithInput(null, args);
     }
 
+    /** Runs {@code etcdctl --endpoints=ENDPOINTS args} to its end (etcdctl adds to a repeated --endpoints). */
+    Result runAt(String endpoints, String... args) {
+        return runCommand(command(endpoints, args), null);
+    }
+
     /** Runs etcdctl with {@code stdin} as its standard input (null: none). */
     Result runWithInput(String stdin, String... args) {
-        List<String> cmd = command(args);
+        return runCommand(command(args), stdin);
+    }
+
+    private Result runCommand(List<String> cmd, String stdin) {
         int n = runs.incrementAndGet();
         Path out = dir.resolve("run-" + n + ".out");
         Path err = dir.resolve("run-" + n + ".err");

@@ -495,7 +495,7 @@ class EtcdctlCompatibilityTest {
     void snapshotSaveFromOneEndpointWritesAFileWithEtcdsTrailingChecksum() throws IOException {
         put(ns + "k", "v");
         Path file = cluster.workDir().resolve("etcdctl").resolve("snapshot-" + System.nanoTime() + ".db");
-        Etcdctl.Result r = etcdctl.run("--endpoints=" + cluster.members().get(1).hostPort(), "snapshot", "save", file.toString());
+        Etcdctl.Result r = etcdctl.runAt(cluster.members().get(1).hostPort(), "snapshot", "save", file.toString());
         r.assertOk();
         assertThat(r.stdout()).contains("Snapshot saved at " + file);
         // etcdctl itself refuses a stream without the 32-byte SHA-256 after whole 512-byte blocks

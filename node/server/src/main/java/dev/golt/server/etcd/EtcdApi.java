@@ -36,7 +36,10 @@ import io.grpc.Status;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The etcd v3 KV and Lease operations over a node, shared by the gRPC services and the JSON
@@ -58,6 +61,7 @@ public final class EtcdApi implements AutoCloseable {
     private final long clusterId;
 
     private final WatchHub watches;
+    private final ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
 
     public EtcdApi(GoltNode node) {
         this.node = node;
@@ -111,6 +115,7 @@ public final class EtcdApi implements AutoCloseable {
 
     @Override
     public void close() {
+        readers.shutdown();
         watches.close();
     }
 
@@ -130,7 +135,8 @@ public final class EtcdApi implements AutoCloseable {
     // ------------------------------------------------------------------ KV
 
     public CompletableFuture<RangeResponse> range(RangeRequest r) {
-        return barrier(r.getSerializable()).thenApply(ignored -> {
+        boolean oneKey = r.getRangeEnd().isEmpty();
+        return readAfter(barrier(r.getSerializable()), oneKey, ignored -> {
             MvccStore s = store();
             MvccStore.Read[] read = {null};
             RangeResponse resp = RangeQuery.run(r, (range, rev, limit, keysOnly) -> {
@@ -156,7 +162,7 @@ public final class EtcdApi implements AutoCloseable {
     public CompletableFuture<TxnResponse> txn(TxnRequest t) {
         checkTxn(t, 0);
         if (readOnly(t)) {
-            return barrier(false).thenApply(ignored -> {
+            return readAfter(barrier(false), false, ignored -> {
                 MvccStore s = store();
                 return s.atomically(() -> {
                     TxnResponse r = Txns.apply(t, s.write());
@@ -226,6 +232,16 @@ public final class EtcdApi implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ plumbing
+
+    /**
+     * Runs a read once its barrier is passed: a single key right where the barrier completed, a
+     * range or a read-only transaction (which may scan many keys: kube-apiserver lists whole
+     * resource types) on a thread of its own, so that it holds up neither the Raft loop, which
+     * completes linearizable barriers, nor the event loop a serializable read arrived on.
+     */
+    private <T> CompletableFuture<T> readAfter(CompletableFuture<Long> barrier, boolean small, Function<Long, T> read) {
+        return small ? barrier.thenApply(read) : barrier.thenApplyAsync(read, readers);
+    }
 
     private CompletableFuture<Long> barrier(boolean serializable) {
         return serializable ? CompletableFuture.completedFuture(0L) : node.readBarrier();
