@@ -1,5 +1,6 @@
 package dev.golt.server.etcd;
 
+import com.google.protobuf.ByteString;
 import dev.golt.etcd.api.AlarmRequest;
 import dev.golt.etcd.api.AlarmResponse;
 import dev.golt.etcd.api.DefragmentRequest;
@@ -17,9 +18,8 @@ import dev.golt.etcd.api.SnapshotRequest;
 import dev.golt.etcd.api.SnapshotResponse;
 import dev.golt.etcd.api.StatusRequest;
 import dev.golt.etcd.api.StatusResponse;
-import dev.golt.raft.RaftStatus;
-import com.google.protobuf.ByteString;
 import dev.golt.etcd.api.ResponseHeader;
+import dev.golt.raft.RaftStatus;
 import dev.golt.server.node.BackupFile;
 import dev.golt.server.node.GoltNode;
 import dev.golt.storage.mvcc.KeyRange;
@@ -28,15 +28,15 @@ import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.io.OutputStream;
-import org.jboss.logging.Logger;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.jboss.logging.Logger;
 
 /**
  * etcd's Maintenance service as far as Golt has the concept: Status (the etcd API version Golt
@@ -124,7 +124,8 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
     public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> out) {
         FlowControlledSink<SnapshotResponse> sink = new FlowControlledSink<>((ServerCallStreamObserver<SnapshotResponse>) out);
         Thread.ofVirtual().name("golt-etcd-snapshot").start(Context.current().wrap(() -> {
-            try (SnapshotChunks chunks = new SnapshotChunks(sink, api.header())) {
+            try {
+                SnapshotChunks chunks = new SnapshotChunks(sink, api.header());
                 long index = api.node().backup(chunks::total, chunks);
                 chunks.close();
                 LOG.infof("backup of applied index %d sent to a client (%d bytes)", index, chunks.total);
@@ -190,7 +191,7 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
             filled = 0;
         }
 
-        /** Sends what is buffered; safe to call twice. */
+        /** Sends what is still buffered (the stream's end: only after the whole backup was written). */
         @Override
         public void close() {
             if (filled > 0) {

@@ -154,15 +154,7 @@ class EtcdApiTest {
         kv.put(put("kept", "x").toBuilder().setLease(kept).build());
 
         BlockingQueue<LeaseKeepAliveResponse> answers = new LinkedBlockingQueue<>();
-        StreamObserver<LeaseKeepAliveRequest> keepAlive = LeaseGrpc.newStub(ch).leaseKeepAlive(new StreamObserver<>() {
-            public void onNext(LeaseKeepAliveResponse r) {
-                answers.add(r);
-            }
-
-            public void onError(Throwable t) {}
-
-            public void onCompleted() {}
-        });
+        StreamObserver<LeaseKeepAliveRequest> keepAlive = keepAliveStream(ch, answers, new LinkedBlockingQueue<>());
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
         boolean moved = false;
         while (System.nanoTime() < until) {
@@ -191,17 +183,7 @@ class EtcdApiTest {
         long id = LeaseGrpc.newBlockingStub(ch).leaseGrant(LeaseGrantRequest.newBuilder().setTTL(30).build()).getID();
         BlockingQueue<LeaseKeepAliveResponse> answers = new LinkedBlockingQueue<>();
         BlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();
-        StreamObserver<LeaseKeepAliveRequest> keepAlive = LeaseGrpc.newStub(ch).leaseKeepAlive(new StreamObserver<>() {
-            public void onNext(LeaseKeepAliveResponse r) {
-                answers.add(r);
-            }
-
-            public void onError(Throwable t) {
-                errors.add(t);
-            }
-
-            public void onCompleted() {}
-        });
+        StreamObserver<LeaseKeepAliveRequest> keepAlive = keepAliveStream(ch, answers, errors);
         // Keep-alives back to back while leadership moves four times: each one reaches some leader
         // mid-change (a stale forward target, a barrier the old leader cannot confirm).
         for (int change = 0; change < 4; change++) {
@@ -229,15 +211,7 @@ class EtcdApiTest {
             ids.add(lease.leaseGrant(LeaseGrantRequest.newBuilder().setTTL(60).build()).getID());
         }
         BlockingQueue<LeaseKeepAliveResponse> answers = new LinkedBlockingQueue<>();
-        StreamObserver<LeaseKeepAliveRequest> keepAlive = LeaseGrpc.newStub(ch).leaseKeepAlive(new StreamObserver<>() {
-            public void onNext(LeaseKeepAliveResponse r) {
-                answers.add(r);
-            }
-
-            public void onError(Throwable t) {}
-
-            public void onCompleted() {}
-        });
+        StreamObserver<LeaseKeepAliveRequest> keepAlive = keepAliveStream(ch, answers, new LinkedBlockingQueue<>());
         // All at once, as clientv3 sends a session's leases: more than fit in flight, so the stream's
         // flow control holds back the rest until renewals finish.
         for (int round = 0; round < 5; round++) {
@@ -254,6 +228,21 @@ class EtcdApiTest {
         keepAlive.onCompleted();
         assertThat(answered).hasSize(ids.size() + 1);
         assertThat(ids).allSatisfy(id -> assertThat(answered.get(id)).isEqualTo(5));
+    }
+
+    private static StreamObserver<LeaseKeepAliveRequest> keepAliveStream(ManagedChannel ch,
+            BlockingQueue<LeaseKeepAliveResponse> answers, BlockingQueue<Throwable> errors) {
+        return LeaseGrpc.newStub(ch).leaseKeepAlive(new StreamObserver<>() {
+            public void onNext(LeaseKeepAliveResponse r) {
+                answers.add(r);
+            }
+
+            public void onError(Throwable t) {
+                errors.add(t);
+            }
+
+            public void onCompleted() {}
+        });
     }
 
     private static PutRequest put(String k, String v) {
