@@ -68,6 +68,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
             public void onNext(LeaseKeepAliveRequest r) {
                 pending.incrementAndGet();
                 api.leaseRenew(r.getID()).whenComplete((ttl, e) -> {
+                    // One renewal's answer at a time: a gRPC call is not safe for concurrent use.
                     synchronized (out) {
                         if (!done) {
                             if (e != null) {
@@ -76,13 +77,13 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
                             } else {
                                 out.onNext(LeaseKeepAliveResponse.newBuilder().setHeader(api.header())
                                         .setID(r.getID()).setTTL(ttl).build());
+                                out.request(1);
                             }
                         }
                     }
                     if (pending.decrementAndGet() == 0 && halfClosed) {
                         complete();
                     }
-                    out.request(1);
                 });
             }
 
