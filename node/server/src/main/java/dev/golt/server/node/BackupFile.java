@@ -1,6 +1,7 @@
 package dev.golt.server.node;
 
 import com.google.common.io.ByteStreams;
+import dev.golt.storage.lsm.LsmStore;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A backup of one member's state: the blob etcd's {@code Maintenance.Snapshot} stream carries, so
@@ -56,19 +56,10 @@ public final class BackupFile {
 
     private BackupFile() {}
 
-    /** The files of a checkpoint directory that go into a backup, by name. */
-    static List<Path> files(Path checkpointDir) {
-        try (Stream<Path> s = Files.list(checkpointDir)) {
-            return s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals("LOCK")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + checkpointDir, e);
-        }
-    }
-
     /** The length of the backup of {@code checkpointDir}, digest included (etcd's remaining_bytes need it first). */
     public static long size(Path checkpointDir) {
         long n = MAGIC.length + 4;
-        for (Path f : files(checkpointDir)) {
+        for (Path f : LsmStore.checkpointFiles(checkpointDir)) {
             n += 2 + name(f).length + 8 + sizeOf(f);
         }
         return padded(n) + DIGEST_BYTES;
@@ -78,7 +69,7 @@ public final class BackupFile {
     public static void write(Path checkpointDir, OutputStream out) throws IOException {
         MessageDigest sha = sha256();
         var body = new java.io.DataOutputStream(new DigestOutputStream(out, sha));
-        List<Path> files = files(checkpointDir);
+        List<Path> files = LsmStore.checkpointFiles(checkpointDir);
         body.write(MAGIC);
         body.writeInt(files.size());
         long n = MAGIC.length + 4;

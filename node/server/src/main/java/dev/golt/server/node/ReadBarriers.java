@@ -52,9 +52,19 @@ final class ReadBarriers {
 
     /** Starts one ReadIndex for every read added since the last flush. */
     void flush() {
-        if (batch.isEmpty()) {
-            return;
+        if (!batch.isEmpty()) {
+            start();
         }
+    }
+
+    /** Starts the round the coalesced reads wait for, if any do; called once per heartbeat interval. */
+    void flushCoalesced() {
+        if (!coalesced.isEmpty()) {
+            start();
+        }
+    }
+
+    private void start() {
         batch.addAll(coalesced);
         coalesced.clear();
         List<CompletableFuture<Long>> reads = new ArrayList<>(batch);
@@ -66,15 +76,6 @@ final class ReadBarriers {
         } catch (ProposalDroppedException e) {
             NodeException ex = NodeException.unavailable("no leader: " + e.getMessage());
             reads.forEach(f -> f.completeExceptionally(ex));
-        }
-    }
-
-    /** Starts the round the coalesced reads wait for, if any do; called once per heartbeat interval. */
-    void flushCoalesced() {
-        if (!coalesced.isEmpty()) {
-            batch.addAll(coalesced);
-            coalesced.clear();
-            flush();
         }
     }
 
