@@ -205,7 +205,12 @@ public final class PeerTransport implements Outbox, AutoCloseable {
                 case SHUTDOWN -> {
                     return;
                 }
-                case READY -> redialNanos = MIN_BACKOFF_NANOS;
+                case READY -> {
+                    // Streams that broke while the peer was down would otherwise wait out their backoff
+                    // (up to a second) on a channel that can carry them now.
+                    redialNanos = MIN_BACKOFF_NANOS;
+                    reconnectNow();
+                }
                 case TRANSIENT_FAILURE -> {
                     long delay = redialNanos;
                     redialNanos = Math.min(redialNanos * 3 / 2, MAX_REDIAL_NANOS);
