@@ -57,7 +57,7 @@ final class GoltImages {
     static Path node(String base, Inputs in, Path out, String name) throws Exception {
         Path app = require(in.nodeApp().resolve("quarkus-run.jar"), "./mvnw -pl node/server -am package").getParent();
         JibContainerBuilder image = Jib.from(base)
-                // Quarkus' fast-jar layout, libraries first: they change least.
+                // Quarkus' aot-jar (the fast-jar layout, classes on the class path), libraries first: they change least.
                 .addFileEntriesLayer(Layers.named("libraries").tree(app.resolve("lib"), NODE_HOME + "/lib", Layers.ROOT).build())
                 .addFileEntriesLayer(Layers.named("quarkus").tree(app.resolve("quarkus"), NODE_HOME + "/quarkus", Layers.ROOT).build())
                 .addFileEntriesLayer(Layers.named("application")
