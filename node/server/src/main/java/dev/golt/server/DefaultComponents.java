@@ -26,10 +26,12 @@ public final class DefaultComponents implements Components {
 
     private final Optional<Long> memtableBytes;
     private final Optional<Long> cacheBytes;
+    private final long memtableMaxAgeMs;
 
-    public DefaultComponents(Optional<Long> memtableBytes, Optional<Long> cacheBytes) {
+    public DefaultComponents(Optional<Long> memtableBytes, Optional<Long> cacheBytes, long memtableMaxAgeMs) {
         this.memtableBytes = memtableBytes;
         this.cacheBytes = cacheBytes;
+        this.memtableMaxAgeMs = memtableMaxAgeMs;
     }
 
     @Override
@@ -39,7 +41,7 @@ public final class DefaultComponents implements Components {
 
     @Override
     public KeyValueStore openStore(Path dir) {
-        LsmOptions o = LsmOptions.defaults();
+        LsmOptions o = LsmOptions.defaults().withMemtableMaxAgeMillis(memtableMaxAgeMs);
         if (memtableBytes.isPresent()) {
             o = o.withMemtableBytes(memtableBytes.get());
         }

@@ -139,6 +139,14 @@ public interface GoltConfig {
         Optional<Long> memtableBytes();
 
         Optional<Long> cacheBytes();
+
+        /**
+         * Writes stay in the LSM tree's memtable at most this long before it is flushed; after a
+         * crash the node replays its Raft log from the last flush, so this bounds that replay (a
+         * memtable also goes at its size, {@code memtable-bytes}). 0: by size only.
+         */
+        @WithDefault("5000")
+        long memtableMaxAgeMs();
     }
 
     interface Limits {

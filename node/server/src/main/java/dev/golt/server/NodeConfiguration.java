@@ -77,6 +77,7 @@ public final class NodeConfiguration {
         }
         c.storage().memtableBytes().ifPresent(v -> atLeast("golt.storage.memtable-bytes", v, 1));
         c.storage().cacheBytes().ifPresent(v -> atLeast("golt.storage.cache-bytes", v, 0));
+        atLeast("golt.storage.memtable-max-age-ms", c.storage().memtableMaxAgeMs(), 0);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid configuration: " + String.join("; ", problems));
         }

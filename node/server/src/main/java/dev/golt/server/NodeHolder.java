@@ -34,7 +34,8 @@ public class NodeHolder {
     void onStart(@Observes @Priority(10) StartupEvent event) {
         // Nonsense configuration fails here, before anything opens or listens, naming the property.
         NodeSettings settings = NodeConfiguration.settings(config);
-        Components components = new DefaultComponents(config.storage().memtableBytes(), config.storage().cacheBytes());
+        Components components = new DefaultComponents(config.storage().memtableBytes(), config.storage().cacheBytes(),
+                config.storage().memtableMaxAgeMs());
         node = new GoltNode(settings, components, registry).start();
         etcdApi = new EtcdApi(node);
         dev.golt.server.etcd.watch.WatchMetrics.register(registry, etcdApi.watches());

@@ -113,7 +113,7 @@ public final class TestCluster implements AutoCloseable {
         p.putAll(extra);
         NodeSettings s = NodeConfiguration.settings(TestConfig.of(p));
         MeterRegistry registry = new SimpleMeterRegistry();
-        GoltNode n = new GoltNode(s, new DefaultComponents(Optional.empty(), Optional.empty()), registry).start();
+        GoltNode n = new GoltNode(s, new DefaultComponents(Optional.empty(), Optional.empty(), 0), registry).start();
         running.put(id, n);
         registries.put(id, registry);
         return n;

@@ -18,48 +18,56 @@ import dev.golt.storage.io.FileIo;
  * @param targetFileBytes        compaction output tables are cut at this size
  * @param fsync                  whether flushes and manifest edits fsync
  * @param io                     file operations (tests inject faults here)
+ * @param memtableMaxAgeMillis   a memtable is also switched out once its first write is this old (0: only
+ *                               by size). The owner replays its log from the last flush after a crash
+ *                               (the store has no log of its own), so this bounds that replay by time
+ *                               as memtableBytes does by size.
  */
 public record LsmOptions(long memtableBytes, int maxImmutableMemtables, int blockSize, int bloomBitsPerKey,
                          long blockCacheBytes, int l0CompactionTrigger, long levelBaseBytes, int levelMultiplier,
-                         long targetFileBytes, FsyncPolicy fsync, FileIo io) {
+                         long targetFileBytes, FsyncPolicy fsync, FileIo io, long memtableMaxAgeMillis) {
 
     public LsmOptions {
         if (memtableBytes < 1024 || maxImmutableMemtables < 1 || blockSize < 64 || bloomBitsPerKey < 0
                 || blockCacheBytes < 0 || l0CompactionTrigger < 1 || levelBaseBytes < 1024 || levelMultiplier < 2
-                || targetFileBytes < 1024 || fsync == null || io == null) {
+                || targetFileBytes < 1024 || fsync == null || io == null || memtableMaxAgeMillis < 0) {
             throw new IllegalArgumentException("invalid LSM options: " + this);
         }
     }
 
     public static LsmOptions defaults() {
-        return new LsmOptions(16L << 20, 2, 4096, 10, 32L << 20, 4, 64L << 20, 10, 8L << 20, FsyncPolicy.ALWAYS, FileIo.DEFAULT);
+        return new LsmOptions(16L << 20, 2, 4096, 10, 32L << 20, 4, 64L << 20, 10, 8L << 20, FsyncPolicy.ALWAYS, FileIo.DEFAULT, 0);
     }
 
     public LsmOptions withMemtableBytes(long v) {
-        return new LsmOptions(v, maxImmutableMemtables, blockSize, bloomBitsPerKey, blockCacheBytes, l0CompactionTrigger, levelBaseBytes, levelMultiplier, targetFileBytes, fsync, io);
+        return new LsmOptions(v, maxImmutableMemtables, blockSize, bloomBitsPerKey, blockCacheBytes, l0CompactionTrigger, levelBaseBytes, levelMultiplier, targetFileBytes, fsync, io, memtableMaxAgeMillis);
     }
 
     public LsmOptions withBlockSize(int v) {
-        return new LsmOptions(memtableBytes, maxImmutableMemtables, v, bloomBitsPerKey, blockCacheBytes, l0CompactionTrigger, levelBaseBytes, levelMultiplier, targetFileBytes, fsync, io);
+        return new LsmOptions(memtableBytes, maxImmutableMemtables, v, bloomBitsPerKey, blockCacheBytes, l0CompactionTrigger, levelBaseBytes, levelMultiplier, targetFileBytes, fsync, io, memtableMaxAgeMillis);
     }
 
     public LsmOptions withBloomBitsPerKey(int v) {
-        return new LsmOptions(memtableBytes, maxImmutableMemtables, blockSize, v, blockCacheBytes, l0CompactionTrigger, levelBaseBytes, levelMultiplier, targetFileBytes, fsync, io);
+        return new LsmOptions(memtableBytes, maxImmutableMemtables, blockSize, v, blockCacheBytes, l0CompactionTrigger, levelBaseBytes, levelMultiplier, targetFileBytes, fsync, io, memtableMaxAgeMillis);
     }
 
     public LsmOptions withBlockCacheBytes(long v) {
-        return new LsmOptions(memtableBytes, maxImmutableMemtables, blockSize, bloomBitsPerKey, v, l0CompactionTrigger, levelBaseBytes, levelMultiplier, targetFileBytes, fsync, io);
+        return new LsmOptions(memtableBytes, maxImmutableMemtables, blockSize, bloomBitsPerKey, v, l0CompactionTrigger, levelBaseBytes, levelMultiplier, targetFileBytes, fsync, io, memtableMaxAgeMillis);
     }
 
     public LsmOptions withCompaction(int l0Trigger, long levelBase, int multiplier, long targetFile) {
-        return new LsmOptions(memtableBytes, maxImmutableMemtables, blockSize, bloomBitsPerKey, blockCacheBytes, l0Trigger, levelBase, multiplier, targetFile, fsync, io);
+        return new LsmOptions(memtableBytes, maxImmutableMemtables, blockSize, bloomBitsPerKey, blockCacheBytes, l0Trigger, levelBase, multiplier, targetFile, fsync, io, memtableMaxAgeMillis);
     }
 
     public LsmOptions withFsync(FsyncPolicy v) {
-        return new LsmOptions(memtableBytes, maxImmutableMemtables, blockSize, bloomBitsPerKey, blockCacheBytes, l0CompactionTrigger, levelBaseBytes, levelMultiplier, targetFileBytes, v, io);
+        return new LsmOptions(memtableBytes, maxImmutableMemtables, blockSize, bloomBitsPerKey, blockCacheBytes, l0CompactionTrigger, levelBaseBytes, levelMultiplier, targetFileBytes, v, io, memtableMaxAgeMillis);
     }
 
     public LsmOptions withIo(FileIo v) {
-        return new LsmOptions(memtableBytes, maxImmutableMemtables, blockSize, bloomBitsPerKey, blockCacheBytes, l0CompactionTrigger, levelBaseBytes, levelMultiplier, targetFileBytes, fsync, v);
+        return new LsmOptions(memtableBytes, maxImmutableMemtables, blockSize, bloomBitsPerKey, blockCacheBytes, l0CompactionTrigger, levelBaseBytes, levelMultiplier, targetFileBytes, fsync, v, memtableMaxAgeMillis);
+    }
+
+    public LsmOptions withMemtableMaxAgeMillis(long v) {
+        return new LsmOptions(memtableBytes, maxImmutableMemtables, blockSize, bloomBitsPerKey, blockCacheBytes, l0CompactionTrigger, levelBaseBytes, levelMultiplier, targetFileBytes, fsync, io, v);
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,7 +52,7 @@ public final class LsmStore implements KeyValueStore {
     private final BlockCache cache;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final AtomicLong nextFile;
-    private final ExecutorService flusher;
+    private final ScheduledExecutorService flusher;
     private final ExecutorService compactor;
     private final AtomicBoolean compactionScheduled = new AtomicBoolean();
     private final CompactionPicker picker;
@@ -79,7 +80,12 @@ public final class LsmStore implements KeyValueStore {
         this.nextFile = new AtomicLong(nextFile);
         this.picker = new CompactionPicker(options);
         this.tableWriter = new TableWriter(dir, options, cache, this.nextFile);
-        this.flusher = Executors.newSingleThreadExecutor(r -> daemon(r, "golt-lsm-flush"));
+        // One thread: flushes run in the order memtables were switched out (checkpoints rely on it).
+        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "golt-lsm-flush"));
+        if (options.memtableMaxAgeMillis() > 0) {
+            long every = Math.max(options.memtableMaxAgeMillis() / 4, 10);
+            flusher.scheduleWithFixedDelay(this::switchIfOld, every, every, TimeUnit.MILLISECONDS);
+        }
         this.compactor = Executors.newSingleThreadExecutor(r -> daemon(r, "golt-lsm-compact"));
     }
 
@@ -324,6 +330,26 @@ public final class LsmStore implements KeyValueStore {
             }
         }
         checkBackground();
+    }
+
+    /**
+     * Switches the memtable out once its first write is {@link LsmOptions#memtableMaxAgeMillis()}
+     * old, unless flushes are already behind (writers then wait for room anyway).
+     */
+    private void switchIfOld() {
+        lock.writeLock().lock();
+        try {
+            synchronized (stall) {
+                if (closed || backgroundError != null || imms.size() >= options.maxImmutableMemtables()) {
+                    return;
+                }
+            }
+            if (!mem.isEmpty() && System.nanoTime() - mem.firstWriteNanos() >= TimeUnit.MILLISECONDS.toNanos(options.memtableMaxAgeMillis())) {
+                switchMemtable();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     /** Caller holds the write lock. */

@@ -15,9 +15,13 @@ final class Memtable {
     private final ConcurrentSkipListMap<byte[], byte[]> map = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
     private volatile long bytes;
     private volatile long appliedIndex;
+    private volatile long firstWriteNanos;
 
     /** Single writer: callers serialize puts. */
     void put(byte[] key, byte[] value) {
+        if (map.isEmpty()) {
+            firstWriteNanos = System.nanoTime();
+        }
         byte[] stored = value == null ? TOMBSTONE : value;
         byte[] old = map.put(key, stored);
         long delta = stored.length + (old == null ? key.length + ENTRY_OVERHEAD : -old.length);
@@ -35,6 +39,11 @@ final class Memtable {
 
     boolean isEmpty() {
         return map.isEmpty();
+    }
+
+    /** {@link System#nanoTime()} of the first write; meaningless while {@link #isEmpty()}. */
+    long firstWriteNanos() {
+        return firstWriteNanos;
     }
 
     long appliedIndex() {
